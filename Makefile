@@ -1,0 +1,76 @@
+# kunstvest: `make run` to try it, `make test` for the whole suite. Every step installs what it needs and skips
+# what is there already.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app kunstvest
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export FLASK_APP := kunstvest
+
+.PHONY: run test test-sqlite test-postgres install assets translations extract-messages migrate demo \
+        postgres chromium bench worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/pico/pico.min.css: node_modules/.package-lock.json
+	mkdir -p static/vendor/pico
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/pico.min.css
+	cp node_modules/@picocss/pico/LICENSE.md static/vendor/pico/LICENSE.md
+
+assets: static/vendor/pico/pico.min.css
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d kunstvest/translations
+
+extract-messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o kunstvest/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -q -i kunstvest/translations/messages.pot -d kunstvest/translations --no-fuzzy-matching
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load
+
+run: install assets translations demo
+	@echo "Mail is printed by a local SMTP sink below and sent by the outbox worker every 5 s."
+	@trap 'kill 0' EXIT; \
+	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:1025 & \
+	  $(FLASK) outbox send --watch & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+
+test-sqlite: install assets translations chromium
+	@echo "=== kunstvest test suite on SQLite (with browser tests) ==="
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres: install assets translations postgres
+	@echo "=== kunstvest test suite on PostgreSQL ==="
+	scripts/with-test-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
+
+test: test-sqlite test-postgres
+
+bench: install assets translations postgres
+	scripts/with-test-postgres $(BIN)/python bench/foundation.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/kunstvest.sqlite

@@ -1,0 +1,87 @@
+"""Configuration classes; every secret and URL comes from the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kunstvest.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    BABEL_DEFAULT_LOCALE = "nb"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
+    LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "1025"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Vestregionen kultur <kultur@vestregionen.no>")
+    MAIL_TIMEOUT_SECONDS = 15
+    OUTBOX_MAX_ATTEMPTS = 8
+
+    LOGIN_MAX_FAILURES = 5
+    # Higher per address: a school class or a venue's wifi shares one IP.
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    TOKEN_MAX_AGE = timedelta(days=2)
+
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    PREFERRED_URL_SCHEME = "http"
+    SERVER_NAME_FOR_MAIL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    MAIL_SUPPRESS_SEND = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    ALLOW_SQLITE_IN_PRODUCTION = os.environ.get("ALLOW_SQLITE_IN_PRODUCTION", "0") == "1"
+
+    @classmethod
+    def check(cls, settings) -> None:
+        """Refuse to start with a development secret or, unless allowed, an embedded database."""
+        secret = settings.get("SECRET_KEY") or ""
+        if secret == Config.SECRET_KEY or len(secret) < 32:
+            raise RuntimeError("ProductionConfig needs SECRET_KEY from the environment (at least 32 characters).")
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not settings.get("ALLOW_SQLITE_IN_PRODUCTION"):
+            raise RuntimeError("ProductionConfig needs DATABASE_URL (PostgreSQL); set ALLOW_SQLITE_IN_PRODUCTION=1 to override.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,94 @@
+"""Budget routes, for the secretariat."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from kunstvest.auth.models import Role
+from kunstvest.budget import bp, services
+from kunstvest.budget.forms import BudgetLineForm, ProjectForm, YearFilterForm
+from kunstvest.budget.labels import CATEGORY_LABELS, KIND_LABELS
+from kunstvest.budget.models import BudgetLine, Project
+from kunstvest.common.decorators import role_required
+from kunstvest.common.models import utcnow
+from kunstvest.extensions import db
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def require_admin():
+    """The budget is kept by the secretariat."""
+
+
+def _projects() -> list[Project]:
+    return list(db.session.scalars(sa.select(Project).order_by(Project.name)))
+
+
+@bp.route("/")
+def index():
+    years = services.budget_years() or [utcnow().year]
+    projects = _projects()
+    form = YearFilterForm(request.args)
+    form.year.choices = [(year, str(year)) for year in years]
+    form.project.choices = [(0, _l("All projects"))] + [(p.id, p.name) for p in projects]
+    year = form.year.data if form.year.data in years else years[0]
+    project = next((p for p in projects if p.id == form.project.data), None)
+    form.year.data = year
+    figures = services.budget_lines_with_actuals(year=year, project=project)
+    return render_template("budget/index.html", form=form, year=year, figures=figures,
+                           totals=services.totals(figures), category_labels=CATEGORY_LABELS,
+                           kind_labels=KIND_LABELS)
+
+
+def _line_form(line: BudgetLine | None) -> BudgetLineForm:
+    form = BudgetLineForm(obj=line)
+    if line is not None and request.method == "GET":
+        form.category.data = line.category.value
+    form.project_id.choices = [(p.id, p.name) for p in _projects()]
+    if line is None and request.method == "GET":
+        form.year.data = request.args.get("year", type=int) or utcnow().year
+    return form
+
+
+@bp.route("/lines/new", methods=["GET", "POST"], defaults={"line_id": None})
+@bp.route("/lines/<int:line_id>/edit", methods=["GET", "POST"])
+def edit_line(line_id: int | None):
+    line = db.get_or_404(BudgetLine, line_id) if line_id is not None else None
+    form = _line_form(line)
+    if form.validate_on_submit():
+        try:
+            line = services.save_budget_line(
+                line=line, project=db.session.get(Project, form.project_id.data), year=form.year.data,
+                category=form.category.data, name=form.name.data.strip(), budgeted_amount=form.budgeted_amount.data,
+                funder=(form.funder.data or "").strip() or None, note=form.note.data or "")
+        except services.BudgetError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("budget.index", year=line.year))
+    return render_template("budget/line_form.html", form=form, line=line)
+
+
+@bp.route("/projects")
+def projects():
+    return render_template("budget/projects.html", projects=_projects())
+
+
+@bp.route("/projects/new", methods=["GET", "POST"], defaults={"project_id": None})
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+def edit_project(project_id: int | None):
+    project = db.get_or_404(Project, project_id) if project_id is not None else None
+    form = ProjectForm(obj=project)
+    if form.validate_on_submit():
+        try:
+            services.save_project(project=project, code=form.code.data, name=form.name.data.strip(),
+                                  description=form.description.data or "", is_active=form.is_active.data)
+        except services.BudgetError as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("budget.projects"))
+    return render_template("budget/project_form.html", form=form, project=project)

@@ -1,0 +1,153 @@
+"""Demo reference data, budget lines for 2016–2017 and one login per role."""
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from kunstvest.auth.models import Role, RoleGrant, User
+from kunstvest.auth.services import hash_password
+from kunstvest.budget.models import BudgetCategory, BudgetLine, Project
+from kunstvest.budget.services import save_budget_line, save_project
+from kunstvest.common.models import utcnow
+from kunstvest.extensions import db
+from kunstvest.reference.models import Venue
+from kunstvest.reference.services import ensure_season, save_county, save_municipality, save_venue
+
+DEMO_PASSWORD = "kunstvest-demo"
+
+COUNTIES = [("02", "Akershus", True), ("06", "Buskerud", True), ("07", "Vestfold", False)]
+
+# Member municipalities with their 2017 municipality numbers; inhabitants are rounded SSB figures
+# for 1 January 2017 (approximate; the secretariat corrects them on the municipality page).
+MUNICIPALITIES = [
+    ("0220", "Asker", "02", 61_000), ("0219", "Bærum", "02", 124_000), ("0602", "Drammen", "06", 68_400),
+    ("0612", "Hole", "06", 6_800), ("0628", "Hurum", "06", 9_500), ("0622", "Krødsherad", "06", 2_200),
+    ("0626", "Lier", "06", 26_300), ("0623", "Modum", "06", 13_900), ("0625", "Nedre Eiker", "06", 24_900),
+    ("0605", "Ringerike", "06", 30_100), ("0627", "Røyken", "06", 22_200), ("0713", "Sande", "07", 9_300),
+    ("0621", "Sigdal", "06", 3_500), ("0711", "Svelvik", "07", 6_600), ("0624", "Øvre Eiker", "06", 19_000),
+]
+
+# Coordinates are approximate, for the map; addresses as published by the venues.
+VENUES = [
+    ("Fossekleiva kultursenter", "Fossekleiva, 3060 Svelvik", "Svelvik", "59.6018", "10.4194"),
+    ("Lien, Dikemark", "Dikemarkveien, 1385 Asker", "Asker", "59.8106", "10.3617"),
+    ("Drammens Museum", "Konnerudgata 7, 3045 Drammen", "Drammen", "59.7370", "10.1980"),
+    ("Fengselet Hønefoss", "Storgata 8, 3510 Hønefoss", "Ringerike", "60.1667", "10.2583"),
+    ("Støa", "Støa, 3482 Tofte", "Hurum", "59.5440", "10.5620"),
+    ("Bærum kulturhus", "Sandviksveien 2, 1337 Sandvika", "Bærum", "59.8910", "10.5230"),
+]
+
+PROJECTS = [
+    ("kunst-rett-vest", "Kunst rett vest",
+     "Juried art trail: open call, joint exhibition in a rotating host municipality and open-atelier weekends."),
+    ("ungdomssymfonikerne", "Vestregionens Ungdomssymfonikere",
+     "Free orchestra school for ages 8–18 with monthly rehearsal weekends and concerts."),
+]
+
+SEASON_TITLES = {
+    ("kunst-rett-vest", 2016): "Lien/Dikemark, Asker (jubileum)",
+    ("kunst-rett-vest", 2017): "Fossekleiva kultursenter, Svelvik",
+    ("kunst-rett-vest", 2018): "Drammens Museum, Drammen",
+    ("ungdomssymfonikerne", 2016): "Sesong 2016 med turné til Spania",
+    ("ungdomssymfonikerne", 2017): "Sesong 2017",
+    ("ungdomssymfonikerne", 2018): "Sesong 2018",
+}
+
+C = BudgetCategory
+# Budgets as approved: Kunst rett vest 2017 with a planned deficit of NOK 300,000 (DOMAIN.md), the orchestra
+# balanced. Income lines follow the annual report; the split of expenses is illustrative.
+BUDGETS = {
+    ("kunst-rett-vest", 2017): [
+        (C.MEMBERSHIP_FEE, "Bidrag fra Vestregionen", "Vestregionen", "900000"),
+        (C.COUNTY_COUNCIL, "Akershus fylkeskommune", "Akershus fylkeskommune", "200000"),
+        (C.COUNTY_COUNCIL, "Buskerud fylkeskommune", "Buskerud fylkeskommune", "155000"),
+        (C.ARTS_COUNCIL, "Norsk kulturråd", "Norsk kulturråd", "200000"),
+        (C.HOST_MUNICIPALITY, "Vertskapsbidrag Svelvik kommune", "Svelvik kommune", "200000"),
+        (C.SALARIES, "Prosjektleder", None, "650000"),
+        (C.ARTIST_FEES, "Utstillingshonorar fellesutstilling", None, "342000"),
+        (C.MATERIALS, "Materialstøtte uteverk", None, "100000"),
+        (C.MATERIALS, "Produksjon fellesutstilling", None, "280000"),
+        (C.VENUE, "Lokaler og vakthold", None, "150000"),
+        (C.MARKETING, "Atelierguide, trykk og annonser", None, "300000"),
+        (C.ARTIST_FEES, "Sideprogram: honorarer", None, "123000"),
+        (C.OTHER_EXPENSE, "#Plast rett vest: premie", None, "10000"),
+    ],
+    ("kunst-rett-vest", 2016): [
+        (C.MEMBERSHIP_FEE, "Bidrag fra Vestregionen", "Vestregionen", "1000000"),
+        (C.COUNTY_COUNCIL, "Akershus og Buskerud fylkeskommuner", "Fylkeskommunene", "300000"),
+        (C.ARTS_COUNCIL, "Norsk kulturråd", "Norsk kulturråd", "200000"),
+        (C.HOST_MUNICIPALITY, "Vertskapsbidrag Asker kommune", "Asker kommune", "200000"),
+        (C.SALARIES, "Prosjektleder", None, "640000"),
+        (C.ARTIST_FEES, "Utstillingshonorar fellesutstilling", None, "420000"),
+        (C.MATERIALS, "Produksjon jubileumsutstilling", None, "520000"),
+        (C.VENUE, "Lokaler og vakthold", None, "160000"),
+        (C.MARKETING, "Atelierguide, trykk og annonser", None, "249794"),
+    ],
+    ("ungdomssymfonikerne", 2017): [
+        (C.MEMBERSHIP_FEE, "Bidrag fra Vestregionen", "Vestregionen", "500000"),
+        (C.FOUNDATION, "Sparebankstiftelsen DNB", "Sparebankstiftelsen DNB", "75000"),
+        (C.UNOF_FRIFOND, "UNOF / Frifond", "De unges orkesterforbund", "25700"),
+        (C.TUTOR_FEES, "Dirigent og gruppeinstruktører", None, "330000"),
+        (C.SALARIES, "Prosjektleder (20 %)", None, "140000"),
+        (C.VENUE, "Lokaler til helgesamlinger", None, "60000"),
+        (C.TRAVEL, "Reise og transport", None, "40000"),
+        (C.MATERIALS, "Noter og materiell", None, "20700"),
+        (C.MARKETING, "Konsertprogram og annonser", None, "10000"),
+    ],
+}
+
+DEMO_USERS = [
+    (Role.ADMIN, "sekretariat@example.org", "Mette Fjeld"),
+    (Role.JURY, "jury@example.org", "Harald Brekke"),
+    (Role.VOLUNTEER, "frivillig@example.org", "Sofie Lund"),
+    (Role.ARTIST, "kunstner@example.org", "Jonas Berg"),
+    (Role.GUARDIAN, "foresatt@example.org", "Nina Aas"),
+    (Role.ORCHESTRA_STAFF, "orkester@example.org", "Eirik Moe"),
+]
+
+
+def load() -> list[tuple[str, str]]:
+    """Reference data, projects, seasons, budgets and demo logins; safe to run again."""
+    counties = {number: save_county(number=number, name=name, is_member=is_member)
+                for number, name, is_member in COUNTIES}
+    municipalities = {name: save_municipality(number=number, name=name, county=counties[county],
+                                              inhabitants=inhabitants)
+                      for number, name, county, inhabitants in MUNICIPALITIES}
+    for name, address, municipality, latitude, longitude in VENUES:
+        _ensure_venue(name, address, municipalities[municipality], Decimal(latitude), Decimal(longitude))
+    projects = {code: _ensure_project(code, name, description) for code, name, description in PROJECTS}
+    for (code, year), title in SEASON_TITLES.items():
+        ensure_season(project=projects[code], year=year, title=title)
+    for (code, year), lines in BUDGETS.items():
+        for category, name, funder, amount in lines:
+            _ensure_budget_line(projects[code], year, category, name, funder, amount)
+    return [(role.value, _ensure_user(role, email, full_name).email) for role, email, full_name in DEMO_USERS]
+
+
+def _ensure_venue(name, address, municipality, latitude, longitude):
+    venue = db.session.scalar(sa.select(Venue).where(Venue.name == name, Venue.municipality_id == municipality.id))
+    return venue or save_venue(name=name, address=address, municipality=municipality,
+                               latitude=latitude, longitude=longitude)
+
+
+def _ensure_project(code, name, description):
+    project = db.session.scalar(sa.select(Project).where(Project.code == code))
+    return project or save_project(code=code, name=name, description=description)
+
+
+def _ensure_budget_line(project, year, category, name, funder, amount):
+    line = db.session.scalar(sa.select(BudgetLine).where(
+        BudgetLine.project_id == project.id, BudgetLine.year == year, BudgetLine.name == name))
+    return line or save_budget_line(project=project, year=year, category=category, name=name,
+                                    budgeted_amount=amount, funder=funder)
+
+
+def _ensure_user(role: Role, email: str, full_name: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, full_name=full_name, password_hash=hash_password(DEMO_PASSWORD),
+                    email_verified_at=utcnow())
+        user.role_grants.append(RoleGrant(role=role))
+        db.session.add(user)
+        db.session.flush()
+    return user

@@ -1,0 +1,31 @@
+"""The main navigation: each entry names the roles that see it."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from kunstvest.auth.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: tuple[Role, ...] = ()
+
+
+NAVIGATION = (
+    NavItem(_l("Dashboard"), "main.dashboard"),
+    NavItem(_l("Budget"), "budget.index", (Role.ADMIN,)),
+    NavItem(_l("Reference data"), "reference.municipalities", (Role.ADMIN,)),
+    NavItem(_l("Users"), "admin.users", (Role.ADMIN,)),
+    NavItem(_l("Outbox"), "admin.outbox", (Role.ADMIN,)),
+    NavItem(_l("Audit log"), "admin.audit_log", (Role.ADMIN,)),
+)
+
+
+def navigation_for(user) -> list[NavItem]:
+    """The entries a user may follow: none for visitors, role-free ones for everyone logged in."""
+    if not user or not user.is_authenticated:
+        return []
+    return [item for item in NAVIGATION if not item.roles or user.has_role(*item.roles)]

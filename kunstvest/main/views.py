@@ -1,0 +1,41 @@
+"""Front page, dashboard, language choice and health check."""
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from kunstvest.extensions import db
+from kunstvest.main import bp
+from kunstvest.main.dashboard import panels_for
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html", panels=panels_for(current_user))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        session.permanent = True
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return jsonify(status="ok")
