@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -35,6 +35,8 @@ def configure(app: Flask, config_name: str, overrides: dict) -> None:
 def select_locale() -> str:
     """The language the visitor chose (remembered in the session and on the account), else bokmål."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -6,10 +6,11 @@ from wtforms import HiddenField, SearchField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
 from kunstvest.admin.labels import ROLE_LABELS
+from kunstvest.common.forms import choices
 
 
 class RoleChangeForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), validators=[DataRequired()])
     action = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
 
@@ -19,6 +20,6 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search by name or email"), validators=[Optional()])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLE_LABELS.items()),
+    role = SelectField(_l("Role"), choices=choices([("", _l("All roles")), *ROLE_LABELS.items()]),
                        validators=[Optional()])
     submit = SubmitField(_l("Search"))

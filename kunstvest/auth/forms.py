@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from kunstvest.common.forms import choices
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))]
 PASSWORD_HINT = _l("At least 10 characters. A sentence you remember is a good password.")
@@ -22,11 +23,11 @@ class RegisterForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=PASSWORD_RULES, description=PASSWORD_HINT)
     password_again = PasswordField(_l("Repeat password"),
                                    validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
-    role = RadioField(_l("I am registering as"), choices=[
+    role = RadioField(_l("I am registering as"), choices=choices([
         ("artist", _l("An artist (Kunst rett vest)")),
         ("guardian", _l("A parent or guardian (youth orchestra)")),
         ("none", _l("Neither: the secretariat will give me a role")),
-    ], default="artist", validators=[DataRequired()])
+    ]), default="artist", validators=[DataRequired()])
     submit = SubmitField(_l("Create account"))
 
 
@@ -49,7 +50,7 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    locale = SelectField(_l("Language"), choices=[("nb", "Norsk (bokmål)"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=choices([("nb", "Norsk (bokmål)"), ("en", "English")]))
     submit = SubmitField(_l("Save"))
 
 

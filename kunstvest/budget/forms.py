@@ -6,12 +6,13 @@ from wtforms import BooleanField, DecimalField, IntegerField, SelectField, Strin
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from kunstvest.budget.labels import CATEGORY_LABELS
+from kunstvest.common.forms import choices
 
 
 class BudgetLineForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
-    category = SelectField(_l("Category"), choices=list(CATEGORY_LABELS.items()), validators=[DataRequired()],
+    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS.items()), validators=[DataRequired()],
                            description=_l("Income categories name who pays; expense categories what it is for."))
     name = StringField(_l("Name of the line"), validators=[DataRequired(), Length(max=200)])
     funder = StringField(_l("Funder"), validators=[Optional(), Length(max=200)],

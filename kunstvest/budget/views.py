@@ -13,6 +13,7 @@ from kunstvest.budget.models import BudgetLine, Project
 from kunstvest.common.decorators import role_required
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
+from kunstvest.common.forms import choices
 
 
 @bp.before_request
@@ -30,8 +31,8 @@ def index():
     years = services.budget_years() or [utcnow().year]
     projects = _projects()
     form = YearFilterForm(request.args)
-    form.year.choices = [(year, str(year)) for year in years]
-    form.project.choices = [(0, _l("All projects"))] + [(p.id, p.name) for p in projects]
+    form.year.choices = choices((year, str(year)) for year in years)
+    form.project.choices = choices([(0, _l("All projects")), *((p.id, p.name) for p in projects)])
     year = form.year.data if form.year.data in years else years[0]
     project = next((p for p in projects if p.id == form.project.data), None)
     form.year.data = year
@@ -45,7 +46,7 @@ def _line_form(line: BudgetLine | None) -> BudgetLineForm:
     form = BudgetLineForm(obj=line)
     if line is not None and request.method == "GET":
         form.category.data = line.category.value
-    form.project_id.choices = [(p.id, p.name) for p in _projects()]
+    form.project_id.choices = choices((p.id, p.name) for p in _projects())
     if line is None and request.method == "GET":
         form.year.data = request.args.get("year", type=int) or utcnow().year
     return form

@@ -44,7 +44,7 @@ def record_audit(*, actor, action: str, target=None, details: dict | None = None
     audit_event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=type(target).__tablename__ if target is not None else None,
+        object_type=target.__tablename__ if target is not None else None,
         object_id=str(target.id) if target is not None else None,
         details=details,
         ip=ip,

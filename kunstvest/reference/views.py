@@ -12,6 +12,7 @@ from kunstvest.reference import bp
 from kunstvest.reference.forms import MunicipalityForm, SeasonForm, VenueForm
 from kunstvest.reference.models import County, Municipality, Season, Venue
 from kunstvest.reference.services import ReferenceError, ensure_season, member_inhabitants, save_venue
+from kunstvest.common.forms import choices
 
 
 @bp.before_request
@@ -49,8 +50,8 @@ def venues():
 
 def _venue_form(venue: Venue | None) -> VenueForm:
     form = VenueForm(obj=venue)
-    form.municipality_id.choices = [(m.id, m.name) for m in db.session.scalars(
-        sa.select(Municipality).order_by(Municipality.name))]
+    form.municipality_id.choices = choices((m.id, m.name) for m in db.session.scalars(
+        sa.select(Municipality).order_by(Municipality.name)))
     return form
 
 
@@ -76,7 +77,7 @@ def edit_venue(venue_id: int | None):
 @bp.route("/seasons", methods=["GET", "POST"])
 def seasons():
     form = SeasonForm()
-    form.project_id.choices = [(p.id, p.name) for p in db.session.scalars(sa.select(Project).order_by(Project.name))]
+    form.project_id.choices = choices((p.id, p.name) for p in db.session.scalars(sa.select(Project).order_by(Project.name)))
     if form.validate_on_submit():
         ensure_season(project=db.session.get(Project, form.project_id.data), year=form.year.data,
                       title=form.title.data or "")

@@ -1,0 +1,208 @@
+"""Shared fixtures: app, db, client, runner, login(role=…), count_queries and a real SMTP sink.
+
+The suite runs on the database in TEST_DATABASE_URL (PostgreSQL in `make test-postgres`), else on a SQLite file.
+"""
+
+import os
+import socket
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+
+from kunstvest import create_app
+from kunstvest.auth.models import Role
+from kunstvest.extensions import db as _db
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tempfile.mkdtemp(prefix='kunstvest-test-')}/test.sqlite"
+
+
+def pytest_report_header(config):
+    return f"kunstvest database: {sa.make_url(_database_url()).get_backend_name()}"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Without it, requests would share the test's app context: its `g` (Flask-Login's cached user, the
+    Babel locale) and its database session would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The application in testing mode on a fresh schema."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(), SERVER_NAME="kunstvest.test")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        _db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(sa.text(f"DELETE FROM {table}"))
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database session inside an app context; every table is emptied after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _empty_all_tables()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client (CSRF is off in TestingConfig; a few tests turn it on)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for `flask …` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client, db):
+    """Log the test client in as a new user holding `role` (or several roles); returns the user."""
+
+    def log_in(role: Role | str | None = None, *roles: Role | str, **user_fields):
+        wanted = [r for r in (role, *roles) if r is not None]
+        user = factories.make_user(roles=wanted, **user_fields)
+        db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return log_in
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db):
+    """Context manager that counts the SQL statements run inside it: `with count_queries() as counter:`."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CollectingHandler:
+    """aiosmtpd handler that keeps every delivered message."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+
+class SmtpSink:
+    """A real SMTP server on localhost that the app's mail extension is pointed at; can be stopped and restarted."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.handler = CollectingHandler()
+        self.controller: Controller | None = None
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_sink(app):
+    """Point Flask-Mail at a running aiosmtpd sink for this test; restore suppression afterwards."""
+    sink = SmtpSink(free_port())
+    sink.start()
+    state = app.extensions["mail"]
+    saved = (state.server, state.port, state.suppress, state.use_tls, state.use_ssl)
+    state.server, state.port, state.suppress, state.use_tls, state.use_ssl = "127.0.0.1", sink.port, False, False, False
+    yield sink
+    sink.stop()
+    state.server, state.port, state.suppress, state.use_tls, state.use_ssl = saved
+
+
+@pytest.fixture
+def live_server(app, smtp_sink):
+    """The app served over HTTP on a free local port, in a thread, with mail going to the SMTP sink."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    server.smtp_sink = smtp_sink
+    yield server
+    server.shutdown()
+    app.config["SERVER_NAME"] = "kunstvest.test"

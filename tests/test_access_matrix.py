@@ -1,0 +1,133 @@
+"""Every URL rule, for a visitor and for each role: 200, a redirect to login, or 403.
+
+A route that is added without a line here fails `test_matrix_covers_every_rule`.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from kunstvest.auth.models import Role
+from kunstvest.common.outbox import queue_mail
+from tests import factories
+
+OK, LOGIN, FORBIDDEN, REDIRECT = "200", "login", "403", "redirect"
+PRINCIPALS = ["anonymous", "no_role", *[role.value for role in Role]]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Expected outcome per principal; `others` applies to every role not named."""
+
+    anonymous: str
+    others: str
+    roles: tuple[str, ...] = ()
+    for_roles: str = OK
+
+    def expected(self, principal: str) -> str:
+        if principal == "anonymous":
+            return self.anonymous
+        return self.for_roles if principal in self.roles else self.others
+
+
+PUBLIC = Access(anonymous=OK, others=OK)
+GUEST_ONLY = Access(anonymous=OK, others=REDIRECT)  # a logged-in user is sent to the dashboard
+LOGGED_IN = Access(anonymous=LOGIN, others=OK)
+TOKEN_LINK = Access(anonymous=REDIRECT, others=REDIRECT)  # an invalid token redirects with a message
+ADMIN = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,))
+# POST actions: only who may reach them is checked, not what they do with an empty form.
+ADMIN_ACTION = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,), for_roles="allowed")
+LOGGED_IN_ACTION = Access(anonymous=LOGIN, others="allowed")
+PUBLIC_ACTION = Access(anonymous="allowed", others="allowed")
+
+MATRIX: dict[str, Access] = {
+    "main.index": PUBLIC,
+    "main.healthz": PUBLIC,
+    "main.dashboard": LOGGED_IN,
+    "main.set_language": PUBLIC_ACTION,
+    "auth.register": GUEST_ONLY,
+    "auth.login": GUEST_ONLY,
+    "auth.logout": LOGGED_IN_ACTION,
+    "auth.verify_email": TOKEN_LINK,
+    "auth.resend_verification": PUBLIC,
+    "auth.request_reset": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.confirm_email_change": TOKEN_LINK,
+    "auth.account": LOGGED_IN,
+    "auth.change_password": LOGGED_IN,
+    "auth.change_email": LOGGED_IN,
+    "auth.export_data": LOGGED_IN,
+    "auth.request_deletion": LOGGED_IN_ACTION,
+    "admin.users": ADMIN,
+    "admin.user_detail": ADMIN,
+    "admin.change_role": ADMIN_ACTION,
+    "admin.erase": ADMIN_ACTION,
+    "admin.outbox": ADMIN,
+    "admin.outbox_message": ADMIN,
+    "admin.outbox_resend": ADMIN_ACTION,
+    "admin.audit_log": ADMIN,
+    "reference.municipalities": ADMIN,
+    "reference.edit_municipality": ADMIN,
+    "reference.venues": ADMIN,
+    "reference.edit_venue": ADMIN,
+    "reference.seasons": ADMIN,
+    "budget.index": ADMIN,
+    "budget.edit_line": ADMIN,
+    "budget.projects": ADMIN,
+    "budget.edit_project": ADMIN,
+}
+
+
+def _url_values(db) -> dict[str, object]:
+    """One existing object for every kind of URL parameter."""
+    target = factories.make_user(roles=[Role.ARTIST])
+    line = factories.make_budget_line()
+    venue = factories.make_venue()
+    message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
+    db.session.commit()
+    return {"user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
+            "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token"}
+
+
+def _outcome(response) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and "/auth/login" in location:
+        return LOGIN
+    if response.status_code in (301, 302, 303):
+        return REDIRECT
+    return str(response.status_code)
+
+
+def _rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def test_matrix_covers_every_rule(app):
+    endpoints = {rule.endpoint for rule in _rules(app)}
+    assert endpoints - MATRIX.keys() == set(), "routes missing from the access matrix"
+    assert MATRIX.keys() - endpoints == set(), "matrix entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_access_matrix(app, client, db, login, principal):
+    values = _url_values(db)
+    if principal == "no_role":
+        login()
+    elif principal != "anonymous":
+        login(principal)
+    mismatches = []
+    for rule in _rules(app):
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        expected = MATRIX[rule.endpoint].expected(principal)
+        outcome = _outcome(response)
+        if expected == "allowed":
+            ok = outcome not in (LOGIN, FORBIDDEN, "401")
+        else:
+            ok = outcome == expected
+        if not ok:
+            mismatches.append(f"{method} {rule.rule} ({rule.endpoint}): expected {expected}, got {outcome}")
+        if rule.endpoint == "auth.logout" and principal != "anonymous":
+            login(principal) if principal != "no_role" else login()
+    assert mismatches == []
