@@ -159,7 +159,7 @@ def change_password():
         else:
             services.set_password(user=current_user, password=form.password.data)
             db.session.commit()
-            login_user(current_user)  # the session token rotated; keep this session, end the others
+            login_user(current_user._get_current_object())  # token rotated: keep this session, end others
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,63 @@
+"""CLI commands: demo season, admin creation and backups."""
+
+import sqlalchemy as sa
+
+from kunstvest.auth.models import Role, User
+from kunstvest.budget.models import BudgetLine, LineKind, Project
+from kunstvest.budget.services import budget_lines_with_actuals, project_by_code, totals
+from kunstvest.extensions import db as _db
+from kunstvest.reference.models import Municipality
+from kunstvest.reference.services import member_municipalities
+
+
+def _row_counts():
+    return {table.name: _db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in _db.metadata.sorted_tables}
+
+
+def test_demo_load_is_idempotent(runner, db):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    counts = _row_counts()
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert _row_counts() == counts
+    for role in Role:
+        assert role.value in first.output
+
+
+def test_demo_holds_the_members_and_the_2017_budgets(runner, db):
+    runner.invoke(args=["demo", "load"])
+    assert len(member_municipalities()) == 15
+    assert {m.county.name for m in db.session.scalars(sa.select(Municipality))} == {"Akershus", "Buskerud",
+                                                                                  "Vestfold"}
+    krv = totals(budget_lines_with_actuals(year=2017, project=project_by_code("kunst-rett-vest")))
+    assert krv.result_budget == -300000
+    orchestra_income = db.session.scalars(sa.select(BudgetLine.budgeted_amount).join(Project).where(
+        Project.code == "ungdomssymfonikerne", BudgetLine.year == 2017, BudgetLine.kind == LineKind.INCOME)).all()
+    assert sorted(orchestra_income) == [25700, 75000, 500000]
+
+
+def test_create_admin(runner, db, monkeypatch):
+    monkeypatch.setenv("KUNSTVEST_ADMIN_PASSWORD", "a long admin password")
+    result = runner.invoke(args=["users", "create-admin", "--email", "Leder@Example.org", "--name", "Leder"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "leder@example.org"))
+    assert user.has_role(Role.ADMIN) and user.is_verified
+    again = runner.invoke(args=["users", "create-admin", "--email", "leder@example.org", "--name", "Leder"])
+    assert again.exit_code != 0
+
+
+def test_backup_writes_a_restorable_file(runner, db, tmp_path):
+    runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["backup", "--to", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    [backup] = list(tmp_path.iterdir())
+    assert backup.stat().st_size > 10_000
+    if backup.suffix == ".sqlite":
+        engine = sa.create_engine(f"sqlite:///{backup}")
+        with engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM municipalities")) == 15
+        engine.dispose()
+    else:
+        assert backup.read_bytes().startswith(b"PGDMP")

@@ -1,0 +1,27 @@
+"""Production configuration refuses unsafe settings."""
+
+import pytest
+
+from config import ProductionConfig
+from kunstvest import create_app
+
+GOOD_SECRET = "s" * 40
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SECRET_KEY="dev-only-not-secret",
+                   SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u@localhost/db")
+
+
+def test_production_refuses_sqlite_unless_allowed():
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app("production", SECRET_KEY=GOOD_SECRET, SQLALCHEMY_DATABASE_URI="sqlite:////tmp/x.sqlite")
+    app = create_app("production", SECRET_KEY=GOOD_SECRET, SQLALCHEMY_DATABASE_URI="sqlite:////tmp/x.sqlite",
+                     ALLOW_SQLITE_IN_PRODUCTION=True)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_cookie_settings():
+    assert ProductionConfig.SESSION_COOKIE_HTTPONLY and ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
+    assert ProductionConfig.REMEMBER_COOKIE_DURATION.days == 30
