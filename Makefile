@@ -32,11 +32,11 @@ static/vendor/pico/pico.min.css: node_modules/.package-lock.json
 assets: static/vendor/pico/pico.min.css
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d kunstvest/translations
+	$(BIN)/pybabel -q compile -d kunstvest/translations
 
 extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o kunstvest/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -q -i kunstvest/translations/messages.pot -d kunstvest/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o kunstvest/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q update -i kunstvest/translations/messages.pot -d kunstvest/translations --no-fuzzy-matching
 
 migrate: install
 	$(FLASK) db upgrade

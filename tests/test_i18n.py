@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_message_has_a_norwegian_translation(tmp_path):
     template = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg", "-k", "_l",
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l",
                     "-o", str(template), "--no-location", "."], cwd=ROOT, check=True)
     with template.open("rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}
