@@ -4,6 +4,7 @@ The suite runs on the database in TEST_DATABASE_URL (PostgreSQL in `make test-po
 """
 
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -23,11 +24,11 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SQLITE_DIR = Path(tempfile.gettempdir()) / f"kunstvest-test-{os.getpid()}"
+
+
 def _database_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tempfile.mkdtemp(prefix='kunstvest-test-')}/test.sqlite"
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{SQLITE_DIR}/test.sqlite"
 
 
 def pytest_report_header(config):
@@ -51,6 +52,7 @@ def app():
     """The application in testing mode on a fresh schema."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(), SERVER_NAME="kunstvest.test")
     app.test_client_class = IsolatedClient
+    SQLITE_DIR.mkdir(exist_ok=True)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -58,6 +60,7 @@ def app():
     with app.app_context():
         _db.drop_all()
         _db.engine.dispose()
+    shutil.rmtree(SQLITE_DIR, ignore_errors=True)
 
 
 def _empty_all_tables() -> None:

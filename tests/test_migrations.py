@@ -1,12 +1,15 @@
 """Migrations build the same schema as the models, and undo cleanly."""
 
 import os
+import shutil
+import sys
 import tempfile
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
+import kunstvest
 from kunstvest import create_app
 from kunstvest.extensions import db as _db
 
@@ -16,7 +19,9 @@ def empty_database_url(app):
     """A brand-new empty database on the same server as the test database."""
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='kunstvest-migrations-')}/empty.sqlite"
+        folder = tempfile.mkdtemp(prefix="kunstvest-migrations-")
+        yield f"sqlite:///{folder}/empty.sqlite"
+        shutil.rmtree(folder, ignore_errors=True)
         return
     name = f"migrations_{uuid.uuid4().hex[:8]}"
     server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -45,8 +50,6 @@ def test_upgrade_check_and_downgrade(empty_database_url):
 
 def test_every_model_module_is_imported_by_the_app():
     """Autogenerate sees only imported models: each domain's models.py must be reachable from create_app()."""
-    import kunstvest
-
     create_app("testing")
     package_dir = os.path.dirname(kunstvest.__file__)
     model_modules = {
@@ -55,6 +58,4 @@ def test_every_model_module_is_imported_by_the_app():
         f"kunstvest.{entry}.models" for entry in os.listdir(package_dir)
         if os.path.exists(os.path.join(package_dir, entry, "models.py"))
     }
-    import sys
-
     assert model_modules <= set(sys.modules)
