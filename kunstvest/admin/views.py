@@ -85,7 +85,7 @@ def erase(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     erase_user(user=user, erased_by=current_user)
     db.session.commit()
-    flash(_("The personal data of user %(id)s is erased.", id=user.id), "success")
+    flash(_("The personal data of user %(id)s has been erased.", id=user.id), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -129,7 +129,7 @@ def reset_password(token: str):
             flash(str(error), "error")
             return redirect(url_for("auth.request_reset"))
         db.session.commit()
-        flash(_("Your password is changed. Log in with the new one."), "success")
+        flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -160,7 +160,7 @@ def change_password():
             services.set_password(user=current_user, password=form.password.data)
             db.session.commit()
             login_user(current_user._get_current_object())  # token rotated: keep this session, end others
-            flash(_("Your password is changed. Other devices are logged out."), "success")
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
 
@@ -177,7 +177,7 @@ def change_email():
             form.new_email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("We have sent a link to %(email)s. Your email changes when you open it.",
+            flash(_("We have sent a link to %(email)s. Your email address changes when you open the link.",
                     email=form.new_email.data), "info")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_email.html", form=form)
@@ -192,7 +192,7 @@ def confirm_email_change(token: str):
         return redirect(url_for("main.index"))
     db.session.commit()
     logout_user()
-    flash(_("Your email address is changed. Log in with the new address."), "success")
+    flash(_("Your email address has been changed. Log in with the new address."), "success")
     return redirect(url_for("auth.login"))
 
 

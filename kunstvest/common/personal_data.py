@@ -54,7 +54,7 @@ def erase_user(*, user: User, erased_by: User) -> None:
     """Replace a user's personal fields; rows kept for the accounts point to the anonymous user."""
     for eraser in _erasers:
         eraser(user)
-    queue_mail(to=user.email, template="data_erased", subject=_l("Your personal data is erased"),
+    queue_mail(to=user.email, template="data_erased", subject=_l("Your personal data has been erased"),
                locale=user.locale, user=user)
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == user.email))
     user.email = f"erased-{user.id}@invalid"

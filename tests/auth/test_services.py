@@ -4,12 +4,20 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from kunstvest.auth import services
 from kunstvest.auth.models import LoginAttempt, Role
 from kunstvest.common.audit import AuditEvent
 from kunstvest.common.outbox import OutboxMessage
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Assert on the English source texts; the translations are checked in tests/test_i18n.py."""
+    with app.test_request_context(), force_locale("en"):
+        yield
 
 
 def _outbox(db, recipient):
