@@ -12,9 +12,9 @@ import time
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from harness import (BenchError, LoadResult, Server, database_url_from_env, development_app, login_session,
-                     migrate_and_load_demo, print_table, ratios, request, run_load, start_gunicorn, stop_gunicorn,
-                     wait_for_health, write_results)
+from harness import (BenchError, LoadResult, Server, database_url_from_env, development_app, format_ratio,
+                     login_session, migrate_and_load_demo, print_table, ratios, request, run_load, running_gunicorn,
+                     write_results)
 
 BENCH_YEAR = 2017
 BUDGET_PATH = f"/budget/?year={BENCH_YEAR}"
@@ -46,6 +46,7 @@ def seed_budget_lines(database_url: str) -> dict[str, int]:
     import sqlalchemy as sa
 
     app = development_app(database_url)
+    # Imported only now: config.py reads DATABASE_URL when it is first imported.
     from kunstvest.budget.models import BudgetCategory, BudgetLine, LineKind, Project, Transaction
     from kunstvest.budget.services import record_actual, save_budget_line, save_project
     from kunstvest.extensions import db
@@ -90,7 +91,7 @@ def check_budget_page(server: Server, cookie: str, expected_lines: int) -> int:
     """GET the budget page with the session cookie; it must answer 200 and list every line. Returns the row count."""
     status, _, body = request(server, "GET", BUDGET_PATH, headers={"Cookie": cookie})
     if status != 200:
-        raise BenchError(f"GET {BUDGET_PATH} as the demo admin answered {status}, not 200:\n{server.log_tail()}")
+        raise BenchError(f"GET {BUDGET_PATH} as the demo admin answered {status}, not 200")
     rows = body.count(b'<tr class="kind-')
     if rows != expected_lines:
         raise BenchError(f"GET {BUDGET_PATH} lists {rows} lines; the database has {expected_lines}.")
@@ -116,8 +117,8 @@ def report(results: list[LoadResult], args: argparse.Namespace, counts: dict[str
     print()
     print_table(results)
     print()
-    print(f"budget page / healthz:  p50 x{budget_ratios['p50']:.2f}  p95 x{budget_ratios['p95']:.2f}  "
-          f"throughput x{budget_ratios['throughput']:.2f}")
+    print("budget page / healthz:  " + "  ".join(f"{name} {format_ratio(value)}"
+                                                 for name, value in budget_ratios.items()))
     for result in results:
         if result.errors:
             print(f"  {result.name}: {result.errors} errors, statuses {dict(result.statuses)}")
@@ -142,19 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     counts = seed_budget_lines(database_url)
     print(f"  {BENCH_YEAR}: {counts['budget_lines']} budget lines, {counts['transactions']} transactions, "
           f"{counts['projects']} projects", flush=True)
-    server = start_gunicorn(database_url, workers=args.workers)
-    try:
-        wait_for_health(server)
-        print(f"gunicorn ({args.workers} sync workers) on {server.base_url}", flush=True)
+    with running_gunicorn(database_url, workers=args.workers) as server:
+        print(f"gunicorn {server.app_spec} ({args.workers} sync workers) on {server.base_url}", flush=True)
         cookie = login_session(server)
         rows = check_budget_page(server, cookie, counts["budget_lines"])
         print(f"Logged in as the demo admin; {BUDGET_PATH} lists {rows} lines.", flush=True)
         results = measure(server, cookie, args)
         failed = any(result.errors for result in results)
         if failed:
-            print(f"gunicorn log (tail):\n{server.log_tail()}")
-    finally:
-        stop_gunicorn(server)
+            print(f"gunicorn log (tail):\n{server.log_tail()}", file=sys.stderr)
     figures = report(results, args, counts, rows)
     path = write_results("foundation", figures)
     print(f"\nWritten to {path.relative_to(path.parents[2])} in {time.monotonic() - started:.0f} s.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -15,6 +16,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -32,6 +35,12 @@ HOST = "127.0.0.1"
 USER_AGENT = "kunstvest-bench/1"
 DEMO_ADMIN_EMAIL = "sekretariat@example.org"
 DEMO_PASSWORD = "kunstvest-demo"
+APP_SPEC = "kunstvest:create_app()"
+FALLBACK_APP_SPEC = "production_app:create_app()"
+SECRET_PROBE = """
+import os, config
+config.ProductionConfig.check({"SECRET_KEY": os.environ["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": "postgresql://"})
+"""
 
 
 class BenchError(RuntimeError):
@@ -89,9 +98,12 @@ def random_secret(length: int = 48) -> str:
 
 @dataclass
 class Server:
+    """A gunicorn process started by start_gunicorn()."""
+
     process: subprocess.Popen
     port: int
     log_path: Path
+    app_spec: str
     host: str = HOST
 
     @property
@@ -106,19 +118,36 @@ class Server:
             return "(no gunicorn log)"
 
 
+def production_accepts_secret_from_env() -> bool:
+    """Whether ProductionConfig boots with SECRET_KEY from the environment (the documented way)."""
+    env = {**os.environ, "SECRET_KEY": random_secret(48), "KUNSTVEST_CONFIG": "production"}
+    probe = subprocess.run([str(BIN / "python"), "-c", SECRET_PROBE], cwd=ROOT, env=env, capture_output=True,
+                           timeout=30)
+    return probe.returncode == 0
+
+
 def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, str] | None = None) -> Server:
     """Start gunicorn with sync workers on a free local port, production config, on `database_url`."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "KUNSTVEST_CONFIG": "production",
-           "SECRET_KEY": random_secret(48), **(extra_env or {})}
+    secret = random_secret(48)
+    env = {**os.environ, "DATABASE_URL": database_url, "KUNSTVEST_CONFIG": "production", **(extra_env or {})}
     env.pop("ALLOW_SQLITE_IN_PRODUCTION", None)
+    app_spec = APP_SPEC
+    if production_accepts_secret_from_env():
+        env["SECRET_KEY"] = secret
+    else:
+        print("warning: ProductionConfig refuses SECRET_KEY from the environment (it equals Config.SECRET_KEY); "
+              f"serving {FALLBACK_APP_SPEC} from bench/ with the secret as an override", file=sys.stderr)
+        env.pop("SECRET_KEY", None)
+        env["BENCH_SECRET_KEY"] = secret
+        app_spec = FALLBACK_APP_SPEC
     log_file = tempfile.NamedTemporaryFile(prefix="kunstvest-gunicorn-", suffix=".log", delete=False)
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}",
-               "--error-logfile", "-", "kunstvest:create_app()"]
+               "--pythonpath", str(ROOT / "bench"), "--no-control-socket", "--error-logfile", "-", app_spec]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True)
     log_file.close()
-    return Server(process=process, port=port, log_path=Path(log_file.name))
+    return Server(process=process, port=port, log_path=Path(log_file.name), app_spec=app_spec)
 
 
 def stop_gunicorn(server: Server, timeout: float = 10.0) -> None:
@@ -134,12 +163,12 @@ def stop_gunicorn(server: Server, timeout: float = 10.0) -> None:
 
 
 def wait_for_health(server: Server, path: str = "/healthz", timeout: float = 20.0) -> None:
-    """Poll `path` until it answers 200; raise with gunicorn's log if it does not within `timeout`."""
+    """Poll `path` until it answers 200; raise BenchError if it does not within `timeout` or gunicorn exits."""
     deadline = time.monotonic() + timeout
     last_problem = "no answer"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise BenchError(f"gunicorn exited with {server.process.returncode}:\n{server.log_tail()}")
+            raise BenchError(f"gunicorn exited with {server.process.returncode} before {path} answered")
         try:
             status, _, _ = request(server, "GET", path, timeout=2.0)
             if status == 200:
@@ -148,7 +177,21 @@ def wait_for_health(server: Server, path: str = "/healthz", timeout: float = 20.
         except OSError as error:
             last_problem = repr(error)
         time.sleep(0.1)
-    raise BenchError(f"{path} did not answer 200 within {timeout:.0f} s ({last_problem}):\n{server.log_tail()}")
+    raise BenchError(f"{path} did not answer 200 within {timeout:.0f} s ({last_problem})")
+
+
+@contextmanager
+def running_gunicorn(database_url: str, *, workers: int = 2) -> Iterator[Server]:
+    """A healthy gunicorn for the `with` block; prints its log tail if the block fails, and always stops it."""
+    server = start_gunicorn(database_url, workers=workers)
+    try:
+        wait_for_health(server)
+        yield server
+    except BaseException:
+        print(f"gunicorn log (tail):\n{server.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        stop_gunicorn(server)
 
 
 def request(server: Server, method: str, path: str, *, body: bytes | None = None,
@@ -212,13 +255,16 @@ def login_session(server: Server, email: str = DEMO_ADMIN_EMAIL, password: str =
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(jar)})
     merge_cookies(jar, headers)
     if status != 302 or "session" not in jar:
-        raise BenchError(f"POST /auth/login as {email} answered {status} without a redirect and session cookie:\n"
-                         f"{body[:2000].decode(errors='replace')}")
+        shown = re.findall(r'class="error[^"]*"[^>]*>(.*?)<', body.decode(errors="replace"), flags=re.S)
+        raise BenchError(f"POST /auth/login as {email} answered {status}, not a redirect with a session cookie: "
+                         f"{' '.join(text.strip() for text in shown) or 'no error shown'}")
     return cookie_header(jar)
 
 
 @dataclass
 class LoadResult:
+    """What one run_load() measured; latencies are of answered requests, errors include failed connections."""
+
     name: str
     path: str
     clients: int
@@ -260,6 +306,8 @@ class LoadResult:
 
 @dataclass
 class ClientTally:
+    """One client thread's own counts, merged after the run so the threads share no lock."""
+
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: Counter = field(default_factory=Counter)
@@ -327,20 +375,25 @@ def percentile(values: list[float], percent: float) -> float:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (rank - lower)
 
 
-def ratios(result: LoadResult, baseline: LoadResult) -> dict[str, float]:
-    """p50, p95 and throughput of `result` divided by those of `baseline`."""
-    def divided(numerator: float, denominator: float) -> float:
-        return round(numerator / denominator, 2) if denominator else float("nan")
+def ratios(result: LoadResult, baseline: LoadResult) -> dict[str, float | None]:
+    """p50, p95 and throughput of `result` divided by those of `baseline` (None where the baseline is zero)."""
+    def divided(numerator: float, denominator: float) -> float | None:
+        return round(numerator / denominator, 2) if denominator else None
 
     return {"p50": divided(result.p50_ms, baseline.p50_ms), "p95": divided(result.p95_ms, baseline.p95_ms),
             "throughput": divided(result.requests_per_second, baseline.requests_per_second)}
 
 
+def format_ratio(value: float | None) -> str:
+    """A ratio as «x1.23», or «n/a»."""
+    return "n/a" if value is None else f"x{value:.2f}"
+
+
 def print_table(results: list[LoadResult]) -> None:
     """Print one row per load result: requests, errors, req/s, p50, p95 and mean response size."""
-    header = ("endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "KiB/resp")
+    header = ("endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "bytes/resp")
     rows = [(result.name, str(result.requests), str(result.errors), f"{result.requests_per_second:.1f}",
-             f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}", f"{result.mean_bytes / 1024:.1f}")
+             f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}", f"{result.mean_bytes:.0f}")
             for result in results]
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
 
