@@ -6,10 +6,11 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kunstvest.sqlite'}"
     )
@@ -74,7 +75,7 @@ class ProductionConfig(Config):
     def check(cls, settings) -> None:
         """Refuse to start with a development secret or, unless allowed, an embedded database."""
         secret = settings.get("SECRET_KEY") or ""
-        if secret == Config.SECRET_KEY or len(secret) < 32:
+        if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY from the environment (at least 32 characters).")
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not settings.get("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError("ProductionConfig needs DATABASE_URL (PostgreSQL); set ALLOW_SQLITE_IN_PRODUCTION=1 to override.")

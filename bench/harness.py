@@ -36,11 +36,6 @@ USER_AGENT = "kunstvest-bench/1"
 DEMO_ADMIN_EMAIL = "sekretariat@example.org"
 DEMO_PASSWORD = "kunstvest-demo"
 APP_SPEC = "kunstvest:create_app()"
-FALLBACK_APP_SPEC = "production_app:create_app()"
-SECRET_PROBE = """
-import os, config
-config.ProductionConfig.check({"SECRET_KEY": os.environ["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": "postgresql://"})
-"""
 
 
 class BenchError(RuntimeError):
@@ -118,14 +113,6 @@ class Server:
             return "(no gunicorn log)"
 
 
-def production_accepts_secret_from_env() -> bool:
-    """Whether ProductionConfig boots with SECRET_KEY from the environment (the documented way)."""
-    env = {**os.environ, "SECRET_KEY": random_secret(48), "KUNSTVEST_CONFIG": "production"}
-    probe = subprocess.run([str(BIN / "python"), "-c", SECRET_PROBE], cwd=ROOT, env=env, capture_output=True,
-                           timeout=30)
-    return probe.returncode == 0
-
-
 def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, str] | None = None) -> Server:
     """Start gunicorn with sync workers on a free local port, production config, on `database_url`."""
     port = free_port()
@@ -133,17 +120,10 @@ def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, 
     env = {**os.environ, "DATABASE_URL": database_url, "KUNSTVEST_CONFIG": "production", **(extra_env or {})}
     env.pop("ALLOW_SQLITE_IN_PRODUCTION", None)
     app_spec = APP_SPEC
-    if production_accepts_secret_from_env():
-        env["SECRET_KEY"] = secret
-    else:
-        print("warning: ProductionConfig refuses SECRET_KEY from the environment (it equals Config.SECRET_KEY); "
-              f"serving {FALLBACK_APP_SPEC} from bench/ with the secret as an override", file=sys.stderr)
-        env.pop("SECRET_KEY", None)
-        env["BENCH_SECRET_KEY"] = secret
-        app_spec = FALLBACK_APP_SPEC
+    env["SECRET_KEY"] = secret
     log_file = tempfile.NamedTemporaryFile(prefix="kunstvest-gunicorn-", suffix=".log", delete=False)
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}",
-               "--pythonpath", str(ROOT / "bench"), "--no-control-socket", "--error-logfile", "-", app_spec]
+               "--no-control-socket", "--error-logfile", "-", app_spec]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True)
     log_file.close()
@@ -378,7 +358,7 @@ def percentile(values: list[float], percent: float) -> float:
 def ratios(result: LoadResult, baseline: LoadResult) -> dict[str, float | None]:
     """p50, p95 and throughput of `result` divided by those of `baseline` (None where the baseline is zero)."""
     def divided(numerator: float, denominator: float) -> float | None:
-        return round(numerator / denominator, 2) if denominator else None
+        return float(f"{numerator / denominator:.3g}") if denominator else None
 
     return {"p50": divided(result.p50_ms, baseline.p50_ms), "p95": divided(result.p95_ms, baseline.p95_ms),
             "throughput": divided(result.requests_per_second, baseline.requests_per_second)}
@@ -386,7 +366,7 @@ def ratios(result: LoadResult, baseline: LoadResult) -> dict[str, float | None]:
 
 def format_ratio(value: float | None) -> str:
     """A ratio as «x1.23», or «n/a»."""
-    return "n/a" if value is None else f"x{value:.2f}"
+    return "n/a" if value is None else f"x{value:#.3g}"
 
 
 def print_table(results: list[LoadResult]) -> None:

@@ -1,11 +1,17 @@
 """Production configuration refuses unsafe settings."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from config import ProductionConfig
 from kunstvest import create_app
 
 GOOD_SECRET = "s" * 40
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_refuses_the_development_secret():
@@ -25,3 +31,12 @@ def test_production_refuses_sqlite_unless_allowed():
 def test_cookie_settings():
     assert ProductionConfig.SESSION_COOKIE_HTTPONLY and ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
     assert ProductionConfig.REMEMBER_COOKIE_DURATION.days == 30
+
+
+def test_production_starts_with_the_secret_from_the_environment():
+    """The documented deployment: SECRET_KEY and DATABASE_URL come from the environment."""
+    env = {**os.environ, "KUNSTVEST_CONFIG": "production", "SECRET_KEY": GOOD_SECRET,
+           "DATABASE_URL": "postgresql+psycopg://kunstvest@127.0.0.1/kunstvest"}
+    started = subprocess.run([sys.executable, "-c", "from kunstvest import create_app; create_app()"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert started.returncode == 0, started.stderr
