@@ -38,8 +38,10 @@ def index():
     form.year.data = year
     figures = services.budget_lines_with_actuals(year=year, project=project)
     return render_template("budget/index.html", form=form, year=year, figures=figures,
-                           totals=services.totals(figures), category_labels=CATEGORY_LABELS,
-                           kind_labels=KIND_LABELS)
+                           totals=services.totals(figures),
+                           # resolved once here rather than once per row in the template
+                           category_labels={key: str(label) for key, label in CATEGORY_LABELS.items()},
+                           kind_labels={key: str(label) for key, label in KIND_LABELS.items()})
 
 
 def _line_form(line: BudgetLine | None) -> BudgetLineForm:

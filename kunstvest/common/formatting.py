@@ -1,15 +1,40 @@
 """Jinja filters for money and dates in the visitor's language and the Oslo time zone."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
-from flask_babel import format_currency, format_date, format_datetime
+from babel import Locale
+from flask_babel import format_date, format_datetime, get_locale
+
+CURRENCY = "NOK"
+ORE = Decimal("0.01")
+
+
+@lru_cache(maxsize=8)
+def _currency_layout(locale_name: str) -> tuple[tuple[str, str, str, str], str, str]:
+    """The locale's NOK affixes (positive prefix, negative prefix, positive suffix, negative suffix) and separators."""
+    locale = Locale.parse(locale_name)
+    pattern = locale.currency_formats["standard"]
+    symbol = locale.currency_symbols.get(CURRENCY, CURRENCY)
+    symbols = locale.number_symbols["latn"]
+    affixes = tuple(text.replace("¤", symbol) for text in (*pattern.prefix, *pattern.suffix))
+    return affixes, symbols["group"], symbols["decimal"]
 
 
 def money(amount: Decimal | int | None) -> str:
-    """NOK with øre, in the visitor's locale (e.g. «kr 1 000,00»)."""
+    """NOK with øre in the visitor's locale («1 234,50 kr»), as Babel's format_currency writes it.
+
+    Babel parses the pattern on every call; a budget report formats thousands of amounts, so the layout is cached.
+    """
     if amount is None:
         return "—"
-    return format_currency(amount, "NOK")
+    (positive_prefix, negative_prefix, positive_suffix, negative_suffix), group, decimal = _currency_layout(
+        str(get_locale()))
+    amount = Decimal(amount).quantize(ORE, rounding=ROUND_HALF_EVEN)
+    digits = f"{abs(amount):,.2f}".replace(",", "\0").replace(".", decimal).replace("\0", group)
+    if amount < 0:
+        return f"{negative_prefix}{digits}{negative_suffix}"
+    return f"{positive_prefix}{digits}{positive_suffix}"
 
 
 def datetime_short(value) -> str:
