@@ -50,7 +50,8 @@ class Config:
 
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
     PREFERRED_URL_SCHEME = "http"
-    SERVER_NAME_FOR_MAIL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (login throttling needs real IPs).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
 
 class DevelopmentConfig(Config):

@@ -5,6 +5,7 @@ import os
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ProductionConfig
 
@@ -27,6 +28,8 @@ def configure(app: Flask, config_name: str, overrides: dict) -> None:
     app.config.update(overrides)
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
+    if hops := app.config["PROXY_FIX_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")),
                     exist_ok=True)

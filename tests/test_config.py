@@ -40,3 +40,18 @@ def test_production_starts_with_the_secret_from_the_environment():
     started = subprocess.run([sys.executable, "-c", "from kunstvest import create_app; create_app()"],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert started.returncode == 0, started.stderr
+
+
+def test_behind_a_trusted_proxy_the_visitors_address_and_scheme_are_used():
+    app = create_app("testing", PROXY_FIX_HOPS=1)
+
+    @app.route("/_echo")
+    def echo():
+        from flask import request, url_for
+
+        return f"{request.remote_addr} {url_for('main.index', _external=True)}"
+
+    response = app.test_client().get("/_echo", headers={"X-Forwarded-For": "203.0.113.9",
+                                                         "X-Forwarded-Proto": "https",
+                                                         "X-Forwarded-Host": "kunst.vestregionen.no"})
+    assert response.get_data(as_text=True) == "203.0.113.9 https://kunst.vestregionen.no/"

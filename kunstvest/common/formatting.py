@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 
 CURRENCY = "NOK"
 ORE = Decimal("0.01")
@@ -41,8 +41,4 @@ def datetime_short(value) -> str:
     return format_datetime(value, "short") if value else "—"
 
 
-def date_medium(value) -> str:
-    return format_date(value, "medium") if value else "—"
-
-
-FILTERS = {"money": money, "datetime_short": datetime_short, "date_medium": date_medium}
+FILTERS = {"money": money, "datetime_short": datetime_short}
