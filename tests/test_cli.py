@@ -61,3 +61,14 @@ def test_backup_writes_a_restorable_file(runner, db, tmp_path):
         engine.dispose()
     else:
         assert backup.read_bytes().startswith(b"PGDMP")
+
+
+def test_demo_actuals_reproduce_the_reported_results(runner, db):
+    """Kunst rett vest 2017 −223,707 (budget −300,000), 2016 −289,794 as budgeted; the orchestra 2017 +7,086."""
+    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["demo", "load"])
+    expected = {("kunst-rett-vest", 2017): (-300000, -223707), ("kunst-rett-vest", 2016): (-289794, -289794),
+                ("ungdomssymfonikerne", 2017): (0, 7086)}
+    for (code, year), (budgeted, actual) in expected.items():
+        result = totals(budget_lines_with_actuals(year=year, project=project_by_code(code)))
+        assert (result.result_budget, result.result_actual) == (budgeted, actual), (code, year)

@@ -1,5 +1,6 @@
 """Demo reference data, budget lines for 2016–2017 and one login per role."""
 
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -7,7 +8,7 @@ import sqlalchemy as sa
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.models import BudgetCategory, BudgetLine, Project
-from kunstvest.budget.services import save_budget_line, save_project
+from kunstvest.budget.services import record_actual, save_budget_line, save_project
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
 from kunstvest.reference.models import Venue
@@ -96,6 +97,34 @@ BUDGETS = {
     ],
 }
 
+# Actual amounts per line, so the budget pages reproduce the annual reports: Kunst rett vest 2017 deficit 223,707
+# (budgeted 300,000), 2016 deficit 289,794 (as budgeted), the orchestra 2017 surplus 7,086. The split of the
+# expenses is illustrative; the income and the results are the reported ones.
+ACTUALS = {
+    ("kunst-rett-vest", 2017): {
+        "Bidrag fra Vestregionen": "900000", "Akershus fylkeskommune": "200000", "Buskerud fylkeskommune": "155000",
+        "Norsk kulturråd": "200000", "Vertskapsbidrag Svelvik kommune": "200000", "Prosjektleder": "650000",
+        "Utstillingshonorar fellesutstilling": "342000", "Materialstøtte uteverk": "100000",
+        "Produksjon fellesutstilling": "231214", "Lokaler og vakthold": "142500",
+        "Atelierguide, trykk og annonser": "285493", "Sideprogram: honorarer": "117500",
+        "#Plast rett vest: premie": "10000",
+    },
+    ("kunst-rett-vest", 2016): {
+        "Bidrag fra Vestregionen": "1000000", "Akershus og Buskerud fylkeskommuner": "300000",
+        "Norsk kulturråd": "200000", "Vertskapsbidrag Asker kommune": "200000", "Prosjektleder": "640000",
+        "Utstillingshonorar fellesutstilling": "420000", "Produksjon jubileumsutstilling": "531480",
+        "Lokaler og vakthold": "152000", "Atelierguide, trykk og annonser": "246314",
+    },
+    ("ungdomssymfonikerne", 2017): {
+        "Bidrag fra Vestregionen": "500000", "Sparebankstiftelsen DNB": "75000", "UNOF / Frifond": "25700",
+        "Dirigent og gruppeinstruktører": "326500", "Prosjektleder (20 %)": "140000",
+        "Lokaler til helgesamlinger": "58300", "Reise og transport": "39114", "Noter og materiell": "19700",
+        "Konsertprogram og annonser": "10000",
+    },
+}
+# One booking per four-month period (tertial), so that later period reports have something to show.
+TERTIAL_DATES = ((4, 20), (8, 20), (12, 15))
+
 DEMO_USERS = [
     (Role.ADMIN, "sekretariat@example.org", "Mette Fjeld"),
     (Role.JURY, "jury@example.org", "Harald Brekke"),
@@ -121,7 +150,23 @@ def load() -> list[tuple[str, str]]:
     for (code, year), lines in BUDGETS.items():
         for category, name, funder, amount in lines:
             _ensure_budget_line(projects[code], year, category, name, funder, amount)
+    for (code, year), amounts in ACTUALS.items():
+        _book_actuals(projects[code], year, amounts)
     return [(role.value, _ensure_user(role, email, full_name).email) for role, email, full_name in DEMO_USERS]
+
+
+def _book_actuals(project, year: int, amounts: dict[str, str]) -> None:
+    """Book each line's actual amount in three tertial instalments that add up to it exactly."""
+    lines = {line.name: line for line in db.session.scalars(
+        sa.select(BudgetLine).where(BudgetLine.project_id == project.id, BudgetLine.year == year))}
+    for number, (name, total) in enumerate(amounts.items(), start=1):
+        total = Decimal(total)
+        instalment = (total / len(TERTIAL_DATES)).quantize(Decimal("0.01"))
+        parts = [instalment] * (len(TERTIAL_DATES) - 1) + [total - instalment * (len(TERTIAL_DATES) - 1)]
+        for part_number, (part, (month, day)) in enumerate(zip(parts, TERTIAL_DATES), start=1):
+            record_actual(line=lines[name], amount=part, booked_on=date(year, month, day), text=name,
+                          voucher_number=f"{year}-{project.id}{number:02d}{part_number}",
+                          source_ref=f"demo:{project.code}:{year}:{number}:{part_number}")
 
 
 def _ensure_venue(name, address, municipality, latitude, longitude):
