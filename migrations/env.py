@@ -92,6 +92,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        is_sqlite = connection.dialect.name == 'sqlite'
+        if is_sqlite:
+            # Batch mode rebuilds SQLite tables; foreign keys are checked again once it is done.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()  # end SQLAlchemy's autobegun transaction so that Alembic commits its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +105,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if is_sqlite:
+            violations = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
+            if violations:
+                raise RuntimeError(f'foreign keys broken by the migration: {violations[:5]}')
 
 
 if context.is_offline_mode():

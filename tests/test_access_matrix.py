@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from kunstvest.auth.models import Role
+from kunstvest.budget.services import versions_of
 from kunstvest.common.outbox import queue_mail
 from tests import factories
 
@@ -74,6 +75,9 @@ MATRIX: dict[str, Access] = {
     "budget.index": ADMIN,
     "budget.edit_line": ADMIN,
     "budget.projects": ADMIN,
+    "budget.versions": ADMIN,
+    "budget.approve_version": ADMIN_ACTION,
+    "budget.create_version": ADMIN_ACTION,
     "budget.edit_project": ADMIN,
 }
 
@@ -86,7 +90,8 @@ def _url_values(db) -> dict[str, object]:
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
     db.session.commit()
     return {"user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
-            "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token"}
+            "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
+            "year": line.year, "version_id": versions_of(project=line.project, year=line.year)[0].id}
 
 
 def _outcome(response) -> str:

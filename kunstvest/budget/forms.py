@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from kunstvest.budget.labels import CATEGORY_LABELS
@@ -22,6 +22,13 @@ class BudgetLineForm(FlaskForm):
                                    description=_l("In kroner, e.g. 155000 or 25700.50. Never negative."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))
+
+
+class ApprovalForm(FlaskForm):
+    decision_reference = StringField(_l("Decision reference"), validators=[DataRequired(), Length(max=100)],
+                                     description=_l("The steering group's case, e.g. «sak 36/2015»."))
+    decided_on = DateField(_l("Date of the decision"), validators=[DataRequired()])
+    submit = SubmitField(_l("Approve and lock"))
 
 
 class ProjectForm(FlaskForm):

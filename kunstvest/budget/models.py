@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kunstvest.common.models import MONEY, TimestampMixin, UTCDateTime, enum_type, utcnow
@@ -56,11 +57,70 @@ class Project(TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
+class VersionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class BudgetVersion(TimestampMixin, db.Model):
+    """One version of a project's budget for a year: drafted, then approved by a decision and locked."""
+
+    __tablename__ = "budget_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "year", "number"),
+        sa.CheckConstraint(
+            "status = 'draft' OR (decision_reference IS NOT NULL AND decided_on IS NOT NULL "
+            "AND approved_at IS NOT NULL)", name="approval_has_a_decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    year: Mapped[int]
+    number: Mapped[int]
+    status: Mapped[VersionStatus] = mapped_column(enum_type(VersionStatus), default=VersionStatus.DRAFT)
+    decision_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    decided_on: Mapped[date | None]
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    project: Mapped["Project"] = relationship(lazy="joined")
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == VersionStatus.APPROVED
+
+
+class BudgetAmount(db.Model):
+    """The amount budgeted on one line in one version."""
+
+    __tablename__ = "budget_amounts"
+    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_versions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+
+    version: Mapped[BudgetVersion] = relationship(lazy="joined")
+
+
+@event.listens_for(BudgetAmount, "before_insert")
+@event.listens_for(BudgetAmount, "before_update")
+@event.listens_for(BudgetAmount, "before_delete")
+def _refuse_change_to_approved(mapper, connection, target) -> None:
+    status = connection.scalar(sa.select(BudgetVersion.status).where(BudgetVersion.id == target.version_id))
+    if status == VersionStatus.APPROVED:
+        raise RuntimeError("an approved budget version cannot be changed")
+
+
 class BudgetLine(TimestampMixin, db.Model):
+    """A line of a project's budget for a year; its amounts live in the versions (BudgetAmount)."""
+
     __tablename__ = "budget_lines"
     __table_args__ = (
         sa.UniqueConstraint("project_id", "year", "name"),
-        sa.CheckConstraint("budgeted_amount >= 0", name="budgeted_amount_not_negative"),
         sa.CheckConstraint("kind = 'income' OR funder IS NULL", name="funder_only_on_income"),
         sa.Index("ix_budget_lines_project_id_year", "project_id", "year"),
     )
@@ -72,7 +132,6 @@ class BudgetLine(TimestampMixin, db.Model):
     category: Mapped[BudgetCategory] = mapped_column(enum_type(BudgetCategory))
     name: Mapped[str] = mapped_column(sa.String(200))
     funder: Mapped[str | None] = mapped_column(sa.String(200))
-    budgeted_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     project: Mapped[Project] = relationship(lazy="joined")
@@ -82,11 +141,15 @@ class Transaction(db.Model):
     """One actual amount on a budget line; positive in the line's own direction (received or spent)."""
 
     __tablename__ = "transactions"
-    __table_args__ = (sa.Index("ix_transactions_budget_line_id_booked_on", "budget_line_id", "booked_on"),)
+    __table_args__ = (
+        sa.Index("ix_transactions_budget_line_id_booked_on", "budget_line_id", "booked_on"),
+        sa.UniqueConstraint("fiscal_year", "voucher_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     budget_line_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_lines.id"))
     booked_on: Mapped[date]
+    fiscal_year: Mapped[int]
     amount: Mapped[Decimal] = mapped_column(MONEY)
     text: Mapped[str] = mapped_column(sa.String(300), default="")
     voucher_number: Mapped[str | None] = mapped_column(sa.String(40))

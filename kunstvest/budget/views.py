@@ -4,12 +4,14 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from kunstvest.auth.models import Role
 from kunstvest.budget import bp, services
-from kunstvest.budget.forms import BudgetLineForm, ProjectForm, YearFilterForm
+from kunstvest.auth.forms import ConfirmForm
+from kunstvest.budget.forms import ApprovalForm, BudgetLineForm, ProjectForm, YearFilterForm
 from kunstvest.budget.labels import CATEGORY_LABELS, KIND_LABELS
-from kunstvest.budget.models import BudgetLine, Project
+from kunstvest.budget.models import BudgetLine, BudgetVersion, Project
 from kunstvest.common.decorators import role_required
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
@@ -36,9 +38,10 @@ def index():
     year = form.year.data if form.year.data in years else years[0]
     project = next((p for p in projects if p.id == form.project.data), None)
     form.year.data = year
-    figures = services.budget_lines_with_actuals(year=year, project=project)
-    return render_template("budget/index.html", form=form, year=year, figures=figures,
-                           totals=services.totals(figures),
+    versions = services.compared_versions(year=year, project=project)
+    figures = services.budget_lines_with_actuals(year=year, project=project, versions=versions)
+    return render_template("budget/index.html", form=form, year=year, figures=figures, versions=versions,
+                           projects=[p for p in projects if p.id in versions], totals=services.totals(figures),
                            # resolved once here rather than once per row in the template
                            category_labels={key: str(label) for key, label in CATEGORY_LABELS.items()},
                            kind_labels={key: str(label) for key, label in KIND_LABELS.items()})
@@ -48,6 +51,7 @@ def _line_form(line: BudgetLine | None) -> BudgetLineForm:
     form = BudgetLineForm(obj=line)
     if line is not None and request.method == "GET":
         form.category.data = line.category.value
+        form.budgeted_amount.data = services.latest_amount(line=line)
     form.project_id.choices = choices((p.id, p.name) for p in _projects())
     if line is None and request.method == "GET":
         form.year.data = request.args.get("year", type=int) or utcnow().year
@@ -65,6 +69,10 @@ def edit_line(line_id: int | None):
                 line=line, project=db.session.get(Project, form.project_id.data), year=form.year.data,
                 category=form.category.data, name=form.name.data.strip(), budgeted_amount=form.budgeted_amount.data,
                 funder=(form.funder.data or "").strip() or None, note=form.note.data or "")
+        except services.BudgetLocked as error:
+            db.session.rollback()
+            form.budgeted_amount.errors.append(str(error))
+            return render_template("budget/line_form.html", form=form, line=line), 409
         except services.BudgetError as error:
             form.name.errors.append(str(error))
         else:
@@ -72,6 +80,46 @@ def edit_line(line_id: int | None):
             flash(_("Saved."), "success")
             return redirect(url_for("budget.index", year=line.year))
     return render_template("budget/line_form.html", form=form, line=line)
+
+
+@bp.route("/versions/<int:project_id>/<int:year>")
+def versions(project_id: int, year: int):
+    project = db.get_or_404(Project, project_id)
+    return render_template("budget/versions.html", project=project, year=year,
+                           versions=services.versions_of(project=project, year=year),
+                           approval_form=ApprovalForm(), confirm_form=ConfirmForm())
+
+
+@bp.route("/versions/<int:version_id>/approve", methods=["POST"])
+def approve_version(version_id: int):
+    version = db.get_or_404(BudgetVersion, version_id)
+    form = ApprovalForm()
+    if form.validate_on_submit():
+        try:
+            services.approve_version(version=version, decision_reference=form.decision_reference.data,
+                                     decided_on=form.decided_on.data, approved_by=current_user)
+        except services.BudgetError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Version %(number)s is approved and locked.", number=version.number), "success")
+    else:
+        flash(_("Give the decision reference and the date of the decision."), "error")
+    return redirect(url_for("budget.versions", project_id=version.project_id, year=version.year))
+
+
+@bp.route("/versions/<int:project_id>/<int:year>/new", methods=["POST"])
+def create_version(project_id: int, year: int):
+    project = db.get_or_404(Project, project_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            version = services.new_version(project=project, year=year, created_by=current_user)
+        except services.BudgetError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Version %(number)s is a new draft with the same amounts.", number=version.number), "success")
+    return redirect(url_for("budget.versions", project_id=project.id, year=year))
 
 
 @bp.route("/projects")

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 CURRENCY = "NOK"
 ORE = Decimal("0.01")
@@ -41,4 +41,8 @@ def datetime_short(value) -> str:
     return format_datetime(value, "short") if value else "—"
 
 
-FILTERS = {"money": money, "datetime_short": datetime_short}
+def date_short(value) -> str:
+    return format_date(value, "short") if value else "—"
+
+
+FILTERS = {"money": money, "datetime_short": datetime_short, "date_short": date_short}

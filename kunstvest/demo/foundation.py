@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.models import BudgetCategory, BudgetLine, Project
-from kunstvest.budget.services import record_actual, save_budget_line, save_project
+from kunstvest.budget.services import (approve_version, record_actual, save_budget_line, save_project,
+                                       versions_of)
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
 from kunstvest.reference.models import Venue
@@ -97,6 +98,13 @@ BUDGETS = {
     ],
 }
 
+# Approval of the budgets by the steering group (the decision references are illustrative).
+APPROVALS = {
+    ("kunst-rett-vest", 2016): ("sak 36/2015", date(2015, 12, 10)),
+    ("kunst-rett-vest", 2017): ("sak 41/2016", date(2016, 12, 8)),
+    ("ungdomssymfonikerne", 2017): ("sak 41/2016", date(2016, 12, 8)),
+}
+
 # Actual amounts per line, so the budget pages reproduce the annual reports: Kunst rett vest 2017 deficit 223,707
 # (budgeted 300,000), 2016 deficit 289,794 (as budgeted), the orchestra 2017 surplus 7,086. The split of the
 # expenses is illustrative; the income and the results are the reported ones.
@@ -150,9 +158,16 @@ def load() -> list[tuple[str, str]]:
     for (code, year), lines in BUDGETS.items():
         for category, name, funder, amount in lines:
             _ensure_budget_line(projects[code], year, category, name, funder, amount)
+    logins = [(role.value, _ensure_user(role, email, full_name)) for role, email, full_name in DEMO_USERS]
+    secretariat = logins[0][1]
+    for (code, year), (decision, decided_on) in APPROVALS.items():
+        version = versions_of(project=projects[code], year=year)[-1]
+        if not version.is_locked:
+            approve_version(version=version, decision_reference=decision, decided_on=decided_on,
+                            approved_by=secretariat)
     for (code, year), amounts in ACTUALS.items():
         _book_actuals(projects[code], year, amounts)
-    return [(role.value, _ensure_user(role, email, full_name).email) for role, email, full_name in DEMO_USERS]
+    return [(role, user.email) for role, user in logins]
 
 
 def _book_actuals(project, year: int, amounts: dict[str, str]) -> None:
