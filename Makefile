@@ -71,6 +71,7 @@ test: test-sqlite test-postgres
 
 bench: install assets translations postgres
 	scripts/with-test-postgres $(BIN)/python bench/foundation.py
+	scripts/with-test-postgres $(BIN)/python bench/budget_reports.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/kunstvest.sqlite

@@ -76,9 +76,17 @@ MATRIX: dict[str, Access] = {
     "budget.edit_line": ADMIN,
     "budget.projects": ADMIN,
     "budget.versions": ADMIN,
+    "budget.reports_index": ADMIN,
+    "budget.report_budget_vs_actual": ADMIN,
+    "budget.report_tertial": ADMIN,
+    "budget.report_funder": ADMIN,
+    "budget.report_year_over_year": ADMIN,
     "budget.approve_version": ADMIN_ACTION,
     "budget.create_version": ADMIN_ACTION,
     "budget.edit_project": ADMIN,
+    "budget.import_transactions": ADMIN,
+    "budget.confirm_import": ADMIN_ACTION,
+    "budget.new_transaction": ADMIN,
 }
 
 
@@ -91,7 +99,7 @@ def _url_values(db) -> dict[str, object]:
     db.session.commit()
     return {"user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
             "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
-            "year": line.year, "version_id": versions_of(project=line.project, year=line.year)[0].id}
+            "year": line.year, "fmt": "html", "tertial": "2", "funder": "Vestregionen", "version_id": versions_of(project=line.project, year=line.year)[0].id}
 
 
 def _outcome(response) -> str:

@@ -2,11 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from kunstvest.budget.labels import CATEGORY_LABELS
 from kunstvest.common.forms import choices
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class BudgetLineForm(FlaskForm):
@@ -48,3 +52,32 @@ class YearFilterForm(FlaskForm):
     year = SelectField(_l("Year"), coerce=int)
     project = SelectField(_l("Project"), coerce=int)
     submit = SubmitField(_l("Show"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Export from the accounting system"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Choose a CSV or Excel (.xlsx) file.")),
+        FileSize(MAX_IMPORT_BYTES, message=_l("The file is larger than 5 MB."))],
+        description=_l("A CSV or Excel (.xlsx) file of at most 5 MB. Nothing is imported before you have seen "
+                       "the preview and confirmed."), render_kw={"accept": ".csv,.xlsx"})
+    submit = SubmitField(_l("Preview"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """The previewed file travels back in the form, so nothing is stored between preview and import."""
+
+    filename = HiddenField(validators=[DataRequired(), Length(max=255)])
+    content = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import the new transactions"))
+
+
+class TransactionForm(FlaskForm):
+    budget_line_id = SelectField(_l("Budget line"), coerce=int, validators=[DataRequired()])
+    booked_on = DateField(_l("Date"), validators=[DataRequired()],
+                          description=_l("The date in the accounts; it must be in the line's year."))
+    amount = DecimalField(_l("Amount (NOK)"), places=2, validators=[InputRequired()],
+                          description=_l("In kroner, e.g. 1234.50; negative for a refund or a correction."))
+    voucher_number = StringField(_l("Voucher number"), validators=[DataRequired(), Length(max=40)],
+                                 description=_l("As in the accounts; unique within the year."))
+    text = StringField(_l("Text"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))

@@ -158,3 +158,18 @@ class Transaction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budget_line: Mapped[BudgetLine] = relationship(lazy="raise")
+
+
+class ResultCoverage(TimestampMixin, db.Model):
+    """How a project's deficit (or surplus) for a year is settled, by a decision: e.g. covered from the reserve fund."""
+
+    __tablename__ = "result_coverages"
+    __table_args__ = (sa.UniqueConstraint("project_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"))
+    year: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    settled_by: Mapped[str] = mapped_column(sa.String(200))
+    decision_reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    decided_on: Mapped[date | None]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from kunstvest.budget.models import (BudgetAmount, BudgetCategory, BudgetLine, BudgetVersion, LineKind, Project,
-                                     Transaction, VersionStatus)
+                                     ResultCoverage, Transaction, VersionStatus)
 from kunstvest.common.audit import record_audit
 from kunstvest.common.models import to_money, utcnow
 from kunstvest.extensions import db
@@ -165,6 +165,22 @@ def save_budget_line(*, line: BudgetLine | None = None, project: Project, year: 
     db.session.add(budget_amount)
     db.session.flush()
     return line
+
+
+def settle_result(*, project: Project, year: int, amount, settled_by: str, decision_reference: str,
+                  decided_on: date, decided_by) -> ResultCoverage:
+    """Record how a year's deficit or surplus is settled (e.g. covered from the reserve fund); audited."""
+    coverage = db.session.scalar(sa.select(ResultCoverage).where(
+        ResultCoverage.project_id == project.id, ResultCoverage.year == year)) or ResultCoverage(
+        project_id=project.id, year=year)
+    coverage.amount, coverage.settled_by = to_money(amount), settled_by
+    coverage.decision_reference, coverage.decided_on = decision_reference, decided_on
+    db.session.add(coverage)
+    db.session.flush()
+    record_audit(actor=decided_by, action="budget.result_settled", target=coverage, details={
+        "project": project.code, "year": year, "amount": str(coverage.amount), "settled_by": settled_by,
+        "decision": decision_reference})
+    return coverage
 
 
 def find_budget_line(*, project_code: str, year: int, category: BudgetCategory,

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
-from kunstvest.budget.models import BudgetCategory, BudgetLine, Project
+from kunstvest.budget.models import BudgetCategory, BudgetLine, Project, ResultCoverage
 from kunstvest.budget.services import (approve_version, record_actual, save_budget_line, save_project,
-                                       versions_of)
+                                       settle_result, versions_of)
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
 from kunstvest.reference.models import Venue
@@ -105,6 +105,12 @@ APPROVALS = {
     ("ungdomssymfonikerne", 2017): ("sak 41/2016", date(2016, 12, 8)),
 }
 
+# How the deficits were covered: from the reserve fund (disposisjonsfond) by the steering group.
+COVERAGES = {
+    ("kunst-rett-vest", 2016): ("289794", "Disposisjonsfond", "sak 12/2017", date(2017, 3, 16)),
+    ("kunst-rett-vest", 2017): ("223707", "Disposisjonsfond", "sak 10/2018", date(2018, 3, 15)),
+}
+
 # Actual amounts per line, so the budget pages reproduce the annual reports: Kunst rett vest 2017 deficit 223,707
 # (budgeted 300,000), 2016 deficit 289,794 (as budgeted), the orchestra 2017 surplus 7,086. The split of the
 # expenses is illustrative; the income and the results are the reported ones.
@@ -167,6 +173,12 @@ def load() -> list[tuple[str, str]]:
                             approved_by=secretariat)
     for (code, year), amounts in ACTUALS.items():
         _book_actuals(projects[code], year, amounts)
+    settled = set(db.session.execute(sa.select(ResultCoverage.project_id, ResultCoverage.year)).all())
+    for (code, year), (amount, settled_by, decision, decided_on) in COVERAGES.items():
+        if (projects[code].id, year) in settled:
+            continue
+        settle_result(project=projects[code], year=year, amount=amount, settled_by=settled_by,
+                      decision_reference=decision, decided_on=decided_on, decided_by=secretariat)
     return [(role, user.email) for role, user in logins]
 
 

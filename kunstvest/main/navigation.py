@@ -17,6 +17,7 @@ class NavItem:
 NAVIGATION = (
     NavItem(_l("Dashboard"), "main.dashboard"),
     NavItem(_l("Budget"), "budget.index", (Role.ADMIN,)),
+    NavItem(_l("Reports"), "budget.reports_index", (Role.ADMIN,)),
     NavItem(_l("Reference data"), "reference.municipalities", (Role.ADMIN,)),
     NavItem(_l("Users"), "admin.users", (Role.ADMIN,)),
     NavItem(_l("Outbox"), "admin.outbox", (Role.ADMIN,)),
