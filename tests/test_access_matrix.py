@@ -81,6 +81,8 @@ MATRIX: dict[str, Access] = {
     "budget.report_tertial": ADMIN,
     "budget.report_funder": ADMIN,
     "budget.report_year_over_year": ADMIN,
+    "budget.report_annual": ADMIN,
+    "budget.settle_result": ADMIN,
     "budget.approve_version": ADMIN_ACTION,
     "budget.create_version": ADMIN_ACTION,
     "budget.edit_project": ADMIN,

@@ -35,6 +35,17 @@ class ApprovalForm(FlaskForm):
     submit = SubmitField(_l("Approve and lock"))
 
 
+class SettlementForm(FlaskForm):
+    amount = DecimalField(_l("Amount (NOK)"), places=2, validators=[InputRequired(), NumberRange(min=0)],
+                          description=_l("The deficit covered, or the surplus set aside, in kroner."))
+    settled_by = StringField(_l("Covered by or set aside in"), default="Disposisjonsfond",
+                             validators=[DataRequired(), Length(max=200)],
+                             description=_l("For example the reserve fund (disposisjonsfond)."))
+    decision_reference = StringField(_l("Decision reference"), validators=[DataRequired(), Length(max=100)])
+    decided_on = DateField(_l("Date of the decision"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+
 class ProjectForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40),
                                                Regexp(r"^[a-z0-9-]+$", message=_l("Lowercase letters, digits and -."))],

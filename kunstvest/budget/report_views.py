@@ -55,6 +55,11 @@ def report_funder(year: int, funder: str, fmt: str):
     return _respond(reports.funder_report(funder=funder, year=year), fmt)
 
 
+@bp.route(f"/reports/<int:year>/annual-report.{FORMATS}")
+def report_annual(year: int, fmt: str):
+    return _respond(reports.annual_report_section(year=year), fmt)
+
+
 @bp.route(f"/reports/year-over-year.{FORMATS}")
 def report_year_over_year(fmt: str):
     return _respond(reports.year_over_year(), fmt)

@@ -228,6 +228,45 @@ def funder_report(*, funder: str, year: int) -> Report:
                   filename=f"funder-{year}", tables=tables)
 
 
+def annual_report_section(*, year: int) -> Report:
+    """The culture section of the annual report: per project a paragraph on the economy and the funding table."""
+    notes, tables = [], []
+    versions = compared_versions(year=year)
+    projects = db.session.scalars(sa.select(Project).where(Project.id.in_(list(versions))).order_by(Project.name))
+    for project in projects:
+        figures = budget_lines_with_actuals(year=year, project=project, versions=versions)
+        summary = totals(figures)
+        income = [f for f in figures if f.line.kind == LineKind.INCOME and f.actual]
+        funding = ", ".join(f"{f.line.funder or f.line.name} {money(f.actual)}" for f in income)
+        notes.append(str(_l("%(project)s: the income in %(year)s was %(income)s (%(funding)s) and the expenses "
+                            "%(expenses)s.", project=project.name, year=year, income=money(summary.income_actual),
+                            funding=funding, expenses=money(summary.expense_actual))) + " " +
+                     _result_sentence(summary.result_actual, summary.result_budget))
+        figures_table = audience_figures(project, year)
+        if figures_table:
+            tables.append(Table(str(_l("%(project)s in figures", project=project.name)),
+                                [str(_l("Figure")), str(_l("Number"))], [list(row) for row in figures_table]))
+        tables.append(Table(str(_l("%(project)s: income and expenses %(year)s", project=project.name, year=year)),
+                            [str(_l("Line")), str(_l("Budget")), str(_l("Actual"))],
+                            [[f.line.name, f.budgeted, f.actual] for f in figures],
+                            [[str(_l("Surplus (+) or deficit (−)")), summary.result_budget, summary.result_actual]]))
+    return Report(title=str(_l("Culture in the annual report %(year)s", year=year)),
+                  filename=f"annual-report-culture-{year}", notes=notes, tables=tables)
+
+
+def _result_sentence(actual: Decimal, budgeted: Decimal) -> str:
+    """«The accounts show a deficit of 223 707 kr. The budgeted deficit was 300 000 kr.», as the annual report says."""
+    def outcome(amount: Decimal) -> str:
+        if amount < 0:
+            return str(_l("a deficit of %(amount)s", amount=money(-amount)))
+        if amount > 0:
+            return str(_l("a surplus of %(amount)s", amount=money(amount)))
+        return str(_l("a balanced result"))
+
+    return str(_l("The accounts show %(actual)s; the budget had %(budgeted)s.", actual=outcome(actual),
+                  budgeted=outcome(budgeted)))
+
+
 def funders(year: int) -> list[str]:
     """Funders named on the year's income lines."""
     return list(db.session.scalars(sa.select(BudgetLine.funder).distinct().where(

@@ -9,9 +9,9 @@ from flask_login import current_user
 from kunstvest.auth.models import Role
 from kunstvest.budget import bp, services
 from kunstvest.auth.forms import ConfirmForm
-from kunstvest.budget.forms import ApprovalForm, BudgetLineForm, ProjectForm, YearFilterForm
+from kunstvest.budget.forms import ApprovalForm, BudgetLineForm, ProjectForm, SettlementForm, YearFilterForm
 from kunstvest.budget.labels import CATEGORY_LABELS, KIND_LABELS
-from kunstvest.budget.models import BudgetLine, BudgetVersion, Project
+from kunstvest.budget.models import BudgetLine, BudgetVersion, Project, ResultCoverage
 from kunstvest.common.decorators import role_required
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
@@ -88,6 +88,22 @@ def versions(project_id: int, year: int):
     return render_template("budget/versions.html", project=project, year=year,
                            versions=services.versions_of(project=project, year=year),
                            approval_form=ApprovalForm(), confirm_form=ConfirmForm())
+
+
+@bp.route("/results/<int:project_id>/<int:year>", methods=["GET", "POST"])
+def settle_result(project_id: int, year: int):
+    project = db.get_or_404(Project, project_id)
+    coverage = db.session.scalar(db.select(ResultCoverage).where(
+        ResultCoverage.project_id == project.id, ResultCoverage.year == year))
+    form = SettlementForm(obj=coverage)
+    if form.validate_on_submit():
+        services.settle_result(project=project, year=year, amount=form.amount.data, settled_by=form.settled_by.data,
+                               decision_reference=form.decision_reference.data, decided_on=form.decided_on.data,
+                               decided_by=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("budget.report_budget_vs_actual", project_id=project.id, year=year, fmt="html"))
+    return render_template("budget/settlement_form.html", form=form, project=project, year=year)
 
 
 @bp.route("/versions/<int:version_id>/approve", methods=["POST"])

@@ -72,6 +72,15 @@ def test_year_over_year_has_every_season_and_a_chart(app, demo):
     assert "<svg" in report.chart and "223,707.00" in report.chart and 'fill="#a4161a"' in report.chart
 
 
+def test_annual_report_section_says_what_the_annual_report_said(app, demo):
+    with app.test_request_context(), force_locale("nb"):
+        report = reports.annual_report_section(year=2017)
+    kunst = next(note for note in report.notes if note.startswith("Kunst rett vest"))
+    assert "underskudd på 223\xa0707,00\xa0kr" in kunst and "underskudd på 300\xa0000,00\xa0kr" in kunst
+    orchestra = next(note for note in report.notes if note.startswith("Vestregionens Ungdomssymfonikere"))
+    assert "Sparebankstiftelsen DNB 75\xa0000,00\xa0kr" in orchestra and "overskudd på 7\xa0086,00\xa0kr" in orchestra
+
+
 def test_approved_budget_changes_show_which_version_is_compared(app, db):
     admin = factories.make_user(roles=["admin"])
     line = factories.make_budget_line(amount="100")

@@ -109,3 +109,16 @@ def test_approve_and_new_version_through_the_pages(client, login, db):
     assert services.versions_of(project=line.project, year=2017)[0].decision_reference == "sak 12/2017"
     client.post(f"/budget/versions/{line.project_id}/2017/new")
     assert [v.number for v in services.versions_of(project=line.project, year=2017)] == [1, 2]
+
+
+def test_settling_a_deficit_through_the_page_is_audited_and_reported(client, login, db):
+    login("admin")
+    line = factories.make_budget_line(amount="500")
+    db.session.commit()
+    response = client.post(f"/budget/results/{line.project_id}/2017", data={
+        "amount": "500", "settled_by": "Disposisjonsfond", "decision_reference": "sak 10/2018",
+        "decided_on": "2018-03-15"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Disposisjonsfond" in page and "sak 10/2018" in page
+    assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "budget.result_settled"))
