@@ -5,13 +5,13 @@ import json
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from urllib.parse import urlsplit
 
 from kunstvest.auth import bp, services
 from kunstvest.auth.forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm,
                                   NewPasswordForm, ProfileForm, RegisterForm)
 from kunstvest.auth.models import Role, User
 from kunstvest.common.personal_data import export_personal_data, request_erasure
+from kunstvest.common.redirects import local_target
 from kunstvest.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
@@ -26,15 +26,6 @@ def load_user(user_token: str) -> User | None:
     if user is None or user.session_token != session_token or not user.is_active:
         return None
     return user
-
-
-def safe_next(default: str) -> str:
-    """Follow ?next= only to a path on this site."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return default
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -95,7 +86,7 @@ def login():
         else:
             login_user(result.user, remember=form.remember.data)
             session.setdefault("locale", result.user.locale)
-            return redirect(safe_next(url_for("main.dashboard")))
+            return redirect(local_target(request.args.get("next"), url_for("main.dashboard")))
     return render_template("auth/login.html", form=form)
 
 

@@ -1,7 +1,6 @@
 """Report routes: each report as a page, an xlsx file and a PDF."""
 
 from flask import Response, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from kunstvest.budget import bp, reports, services
 from kunstvest.budget.exports import report_to_pdf, report_to_xlsx
@@ -19,10 +18,9 @@ bp.add_app_template_test(reports.is_numeric_cell, "numeric_cell")
 def _respond(report: reports.Report, fmt: str):
     """The report as a page, or as a download named after the report."""
     if fmt == "html":
-        values = {**request.view_args}
         return render_template("budget/report.html", report=report,
-                               xlsx_url=url_for(request.endpoint, **{**values, "fmt": "xlsx"}),
-                               pdf_url=url_for(request.endpoint, **{**values, "fmt": "pdf"}))
+                               xlsx_url=url_for(request.endpoint, **{**request.view_args, "fmt": "xlsx"}),
+                               pdf_url=url_for(request.endpoint, **{**request.view_args, "fmt": "pdf"}))
     body, mimetype = (report_to_xlsx(report), XLSX) if fmt == "xlsx" else (report_to_pdf(report), "application/pdf")
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={report.filename}.{fmt}"})

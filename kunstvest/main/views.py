@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from kunstvest.common.redirects import local_target
 from kunstvest.extensions import db
 from kunstvest.main import bp
 from kunstvest.main.dashboard import panels_for
@@ -29,10 +30,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), url_for("main.index")))
 
 
 @bp.route("/healthz")

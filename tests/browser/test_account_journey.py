@@ -5,7 +5,6 @@ Every page visited is checked with axe-core (serious and critical violations fai
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from kunstvest.common.outbox import send_due_messages

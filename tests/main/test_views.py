@@ -31,8 +31,9 @@ def test_language_choice_is_remembered_and_saved_on_the_account(client, login, d
     assert user.locale == "en"
 
 
-def test_language_switch_does_not_redirect_off_site(client):
-    response = client.post("/language", data={"locale": "en", "next": "//evil.example/"})
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "evil"])
+def test_language_switch_does_not_redirect_off_site(client, target):
+    response = client.post("/language", data={"locale": "en", "next": target})
     assert response.location == "/"
 
 
