@@ -203,7 +203,8 @@ def tertial_report(*, project: Project, year: int, tertial: int) -> Report:
 
 def funder_report(*, funder: str, year: int) -> Report:
     """What one funder granted and paid in a year, what it paid for, and the audience figures of those projects."""
-    granted_lines = [f for f in budget_lines_with_actuals(year=year) if f.line.funder == funder]
+    all_figures = budget_lines_with_actuals(year=year)
+    granted_lines = [f for f in all_figures if f.line.funder == funder]
     headers = [str(_l("Project")), str(_l("Line")), str(_l("Granted")), str(_l("Paid"))]
     grants = Table(str(_l("Grants from %(funder)s", funder=funder)), headers,
                    [[f.line.project.name, f.line.name, f.budgeted, f.actual] for f in granted_lines],
@@ -212,8 +213,7 @@ def funder_report(*, funder: str, year: int) -> Report:
     tables = [grants]
     projects = {f.line.project.id: f.line.project for f in granted_lines}
     for project in projects.values():
-        project_figures = budget_lines_with_actuals(year=year, project=project)
-        expenses = [f for f in project_figures if f.line.kind == LineKind.EXPENSE]
+        expenses = [f for f in all_figures if f.line.project_id == project.id and f.line.kind == LineKind.EXPENSE]
         tables.append(Table(str(_l("What %(project)s spent", project=project.name)),
                             [str(_l("Line")), str(_l("Budget")), str(_l("Actual"))],
                             [[f.line.name, f.budgeted, f.actual] for f in expenses],
