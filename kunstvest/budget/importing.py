@@ -273,9 +273,8 @@ def apply_import(*, preview: ImportPreview, imported_by) -> int:
     if preview.has_errors:
         raise BudgetError(_l("Nothing was imported: correct the rows in error and upload the file again."))
     new_rows = preview.new_rows
-    db.session.add_all(Transaction(budget_line_id=row.line.id, booked_on=row.booked_on,
-                                   fiscal_year=row.booked_on.year, amount=row.amount, text=row.text,
-                                   voucher_number=row.voucher) for row in new_rows)
+    db.session.add_all(Transaction(budget_line_id=row.line.id, booked_on=row.booked_on, amount=row.amount,
+                                   text=row.text, voucher_number=row.voucher) for row in new_rows)
     record_audit(actor=imported_by, action="budget.transactions_imported",
                  details={"file": preview.filename, "count": len(new_rows)})
     db.session.flush()

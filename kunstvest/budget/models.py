@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kunstvest.common.models import MONEY, TimestampMixin, UTCDateTime, enum_type, utcnow
 from kunstvest.extensions import db
@@ -158,6 +158,12 @@ class Transaction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budget_line: Mapped[BudgetLine] = relationship(lazy="raise")
+
+    @validates("booked_on")
+    def _derive_fiscal_year(self, key: str, booked_on: date) -> date:
+        # The fiscal year always follows the booking date; it is stored only for the per-year voucher constraint.
+        self.fiscal_year = booked_on.year
+        return booked_on
 
 
 class ResultCoverage(TimestampMixin, db.Model):

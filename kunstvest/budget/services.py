@@ -206,7 +206,6 @@ def record_actual(*, line: BudgetLine, amount, booked_on: date, text: str, sourc
     transaction.budget_line_id = line.id
     transaction.amount = to_money(amount)
     transaction.booked_on = booked_on
-    transaction.fiscal_year = booked_on.year
     transaction.text = text
     transaction.voucher_number = voucher_number
     db.session.flush()

@@ -47,6 +47,7 @@ def test_record_actual_with_a_source_ref_books_once(db):
     transactions = db.session.scalars(sa.select(Transaction)).all()
     assert [(t.amount, t.source_ref) for t in transactions] == [(Decimal("200000.00"),
                                                                   "exhibition:2017:host_contribution")]
+    assert transactions[0].fiscal_year == 2017, "the fiscal year follows the booking date"
 
 
 def test_find_budget_line_for_a_domain(db):
