@@ -72,6 +72,8 @@ test: test-sqlite test-postgres
 bench: install assets translations postgres
 	scripts/with-test-postgres $(BIN)/python bench/foundation.py
 	scripts/with-test-postgres $(BIN)/python bench/budget_reports.py
+	scripts/with-test-postgres $(BIN)/python bench/open_call.py
+	$(BIN)/python bench/image_upload.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/kunstvest.sqlite

@@ -26,6 +26,12 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Uploaded images live outside static/ and are served only through access checks.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    IMAGE_MAX_BYTES = 20 * 1024 * 1024
+    IMAGE_MIN_LONG_SIDE = 1200
+    # Memory per upload grows with pixels: a 24 MP photo peaks near 290 MB in a worker (bench/image_upload.py).
+    IMAGE_MAX_MEGAPIXELS = 40
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
     BABEL_DEFAULT_LOCALE = "nb"

@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from kunstvest.admin import bp as admin_bp
+    from kunstvest.applications import bp as applications_bp
     from kunstvest.auth import bp as auth_bp
     from kunstvest.budget import bp as budget_bp
     from kunstvest.errors import bp as errors_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(budget_bp, url_prefix="/budget")
+    app.register_blueprint(applications_bp, url_prefix="/applications")
 
 
 CONTENT_SECURITY_POLICY = "; ".join([

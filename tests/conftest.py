@@ -50,7 +50,8 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app():
     """The application in testing mode on a fresh schema."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(), SERVER_NAME="kunstvest.test")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(), SERVER_NAME="kunstvest.test",
+                     UPLOAD_DIR=str(SQLITE_DIR / "uploads"))
     app.test_client_class = IsolatedClient
     SQLITE_DIR.mkdir(exist_ok=True)
     with app.app_context():
@@ -75,12 +76,13 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def db(app):
-    """The database session inside an app context; every table is emptied after the test."""
+    """The database session inside an app context; every table and the upload folder are emptied after the test."""
     with app.app_context():
         yield _db
         _db.session.rollback()
         _empty_all_tables()
         _db.session.remove()
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -71,3 +71,99 @@ def make_budget_line(*, project=None, year: int = 2017, category: BudgetCategory
     """A budget line of a project and year."""
     return save_budget_line(project=project or make_project(), year=year, category=category,
                             name=name or f"Line {next(_sequence)}", budgeted_amount=Decimal(amount), funder=funder)
+
+
+def make_call(*, year: int = 2017, phase=None, criteria=None, capacity: int = 100, min_works: int = 1,
+              max_works: int = 6, is_blind: bool = True, jurors=(), opens_at=None, closes_at=None, **fields):
+    """An open call for a season, open now unless told otherwise, with a two-criterion rubric."""
+    from datetime import timedelta
+
+    from kunstvest.applications.models import CallPhase
+    from kunstvest.applications.services import CriterionSpec, assign_juror, save_call
+    from kunstvest.reference.services import ensure_season
+
+    season = ensure_season(project=make_project(), year=year)
+    now = utcnow()
+    call = save_call(season=season, title=f"Kunst rett vest {year}", opens_at=opens_at or now - timedelta(days=10),
+                     closes_at=closes_at or now + timedelta(days=10), capacity=capacity, min_works=min_works,
+                     max_works=max_works, is_blind=is_blind,
+                     work_choice_deadline=fields.pop("work_choice_deadline", (now + timedelta(days=60)).date()),
+                     criteria=criteria or [CriterionSpec("Artistic quality", Decimal("2")),
+                                           CriterionSpec("Fit for the exhibition", Decimal("1"))], **fields)
+    call.phase = phase or CallPhase.OPEN
+    for juror in jurors:
+        assign_juror(call=call, juror=juror, actor=None)
+    db.session.flush()
+    return call
+
+
+def make_artist(*, user=None, name: str | None = None, municipality=None, **fields):
+    """An artist profile (with an artist account unless `user=False`)."""
+    from kunstvest.applications.services import save_profile
+
+    if user is None:
+        user = make_user(roles=[Role.ARTIST], full_name=name)
+    return save_profile(user=user or None, name=name or (user.full_name if user else "Artist"),
+                        municipality=municipality or make_municipality(), **fields)
+
+
+def make_image():
+    """An image row (no files on disk: enough for rules that only need a work to have an image)."""
+    from kunstvest.applications.models import ImageFile
+
+    image = ImageFile(sha256=f"{next(_sequence):064x}", width=2000, height=1500)
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def make_application(*, call=None, artist=None, works: int = 1, submit: bool = True, statement: str = "Mitt arbeid"):
+    """An application with works (each with an image), submitted unless told otherwise."""
+    from kunstvest.applications.services import save_statement, save_work, start_application, submit_application
+
+    call = call or make_call()
+    application = start_application(call=call, artist=artist or make_artist())
+    save_statement(application=application, statement=statement)
+    for number in range(works):
+        save_work(application=application, title=f"Verk {number + 1}", year=2017, technique="Olje på lerret",
+                  width_cm=Decimal("60"), height_cm=Decimal("80"), price=Decimal("12000"), image=make_image())
+    if submit:
+        submit_application(application=application)
+    return application
+
+
+def make_scored_applications(*, call, count: int, seed: int = 1):
+    """`count` submitted applications with one work each, scored by every juror on every criterion, in bulk.
+
+    Rows are inserted directly (not through the services) so that hundreds take a fraction of a second; the query
+    count tests and bench/open_call.py use it to grow a call from 20 to 500 applications.
+    """
+    import random
+
+    from kunstvest.applications.models import Application, ApplicationStatus, ArtistProfile, Review, Score, Work
+
+    generator = random.Random(seed)
+    municipalities = [make_municipality() for _ in range(3)]
+    image = make_image()
+    now = utcnow()
+    artists = [ArtistProfile(name=f"Kunstner {next(_sequence)}", municipality=generator.choice(municipalities))
+               for _ in range(count)]
+    db.session.add_all(artists)
+    db.session.flush()
+    applications = [Application(call_id=call.id, artist_id=artist.id, status=ApplicationStatus.SUBMITTED,
+                                statement="Statement", submitted_at=now, municipality_id=artist.municipality_id,
+                                discipline=artist.discipline, is_first_timer=generator.random() < 0.25)
+                    for artist in artists]
+    db.session.add_all(applications)
+    db.session.flush()
+    db.session.add_all(Work(application_id=a.id, position=1, title=f"Verk {a.id}", image_id=image.id)
+                       for a in applications)
+    reviews = [Review(application_id=a.id, juror_id=assignment.juror_id, comment="")
+               for a in applications for assignment in call.jurors]
+    db.session.add_all(reviews)
+    db.session.flush()
+    db.session.add_all(Score(review_id=review.id, criterion_id=criterion.id,
+                             value=generator.randint(criterion.scale_min, criterion.scale_max))
+                       for review in reviews for criterion in call.criteria)
+    db.session.flush()
+    return applications

@@ -91,6 +91,33 @@ MATRIX: dict[str, Access] = {
     "budget.new_transaction": ADMIN,
 }
 
+# The open call. A jury-role user who is not on the call's jury gets 403 (or 404 for images), as the matrix shows.
+APPLICATIONS_ARTIST: dict[str, Access] = {
+    "applications.work_image": Access(anonymous="404", others="404", roles=(Role.ADMIN.value,)),
+    "applications.chosen_work_image": Access(anonymous="404", others="404", roles=(Role.ADMIN.value,)),
+}
+APPLICATIONS_JURY: dict[str, Access] = {
+}
+APPLICATIONS_SECRETARIAT: dict[str, Access] = {
+}
+MATRIX.update(APPLICATIONS_ARTIST | APPLICATIONS_JURY | APPLICATIONS_SECRETARIAT)
+
+
+def _open_call_values() -> dict[str, object]:
+    """A call in the jury phase with one submitted application, a work, a chosen work and a suggested conflict."""
+    from kunstvest.applications.models import CallPhase, ChosenWork, Conflict, ConflictStatus
+
+    juror = factories.make_user(roles=[Role.JURY])
+    call = factories.make_call(jurors=[juror])
+    application = factories.make_application(call=call)
+    conflict = Conflict(application=application, juror_id=juror.id, status=ConflictStatus.SUGGESTED)
+    chosen = ChosenWork(application=application, title="Verk", image=application.works[0].image)
+    db.session.add_all([conflict, chosen])
+    call.phase = CallPhase.JURYING
+    db.session.flush()
+    return {"call_id": call.id, "application_id": application.id, "work_id": application.works[0].id,
+            "chosen_id": chosen.id, "conflict_id": conflict.id, "rendition": "thumb", "year": call.year}
+
 
 def _url_values(db) -> dict[str, object]:
     """One existing object for every kind of URL parameter."""
@@ -98,8 +125,9 @@ def _url_values(db) -> dict[str, object]:
     line = factories.make_budget_line()
     venue = factories.make_venue()
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
+    open_call = _open_call_values()
     db.session.commit()
-    return {"user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
+    return {**open_call, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
             "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
             "year": line.year, "fmt": "html", "tertial": "2", "funder": "Vestregionen", "version_id": versions_of(project=line.project, year=line.year)[0].id}
 

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 CURRENCY = "NOK"
 ORE = Decimal("0.01")
@@ -45,4 +45,9 @@ def date_short(value) -> str:
     return format_date(value, "short") if value else "—"
 
 
-FILTERS = {"money": money, "datetime_short": datetime_short, "date_short": date_short}
+def number(value, digits: int = 1) -> str:
+    """A measure such as a dimension in cm, with at most `digits` decimals, in the visitor's locale."""
+    return format_decimal(value, "#,##0." + "#" * digits) if value is not None else "—"
+
+
+FILTERS = {"money": money, "datetime_short": datetime_short, "date_short": date_short, "number": number}

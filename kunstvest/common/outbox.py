@@ -49,8 +49,9 @@ def queue_mail(*, to: str, template: str, subject: str, locale: str = "nb", **co
     with force_locale(locale):
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", **context)
+        subject = str(subject)  # a lazy subject is resolved in the recipient's language too
     message = OutboxMessage(
-        recipient=to, subject=str(subject), body_text=body_text, body_html=body_html, template=template
+        recipient=to, subject=subject, body_text=body_text, body_html=body_html, template=template
     )
     db.session.add(message)
     return message

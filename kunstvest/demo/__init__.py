@@ -1,10 +1,12 @@
 """The demo season: real municipalities, venues and 2017 figures; every person is fictional."""
 
-from kunstvest.demo import foundation
+from kunstvest.demo import foundation, open_call
 
 DEMO_PASSWORD = foundation.DEMO_PASSWORD
 
 
 def load_demo_season() -> list[tuple[str, str]]:
     """Load every domain's demo data idempotently; returns the demo logins as (role, email)."""
-    return foundation.load()
+    logins = foundation.load()
+    open_call.load()
+    return logins

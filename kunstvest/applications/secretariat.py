@@ -1,0 +1,451 @@
+"""The secretariat's side of the open call: calls and rubrics, the jury, the ranking and decisions, and exports."""
+
+import csv
+import io
+from datetime import UTC
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from kunstvest.applications import bp, deciding, reviewing, services
+from kunstvest.applications.forms import (CallForm, CutLineForm, DecisionForm, DiscussionForm, JurorForm, PhaseForm,
+                                          PublishForm)
+from kunstvest.applications.labels import DISCIPLINE_LABELS, STATUS_LABELS
+from kunstvest.applications.models import (Application, ApplicationStatus, CallPhase, ChosenWork, ConflictStatus,
+                                           JointRecommendation, OpenCall)
+from kunstvest.auth.forms import ConfirmForm
+from kunstvest.auth.models import Role, RoleGrant, User
+from kunstvest.budget.exports import report_to_xlsx
+from kunstvest.budget.models import Project
+from kunstvest.budget.reports import Report, Table
+from kunstvest.common.decorators import role_required
+from kunstvest.common.forms import choices
+from kunstvest.common.models import utcnow
+from kunstvest.extensions import db
+from kunstvest.reference.services import ensure_season
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# On the ranking page a submitted application is one still waiting for its decision.
+RANKING_STATUS_LABELS = {**STATUS_LABELS, ApplicationStatus.SUBMITTED: _l("pending decision")}
+RECOMMENDATION_LABELS = {
+    JointRecommendation.ACCEPT: _l("accept"),
+    JointRecommendation.WAITLIST: _l("waiting list"),
+    JointRecommendation.REJECT: _l("do not accept"),
+}
+
+
+def _labels() -> dict:
+    """The labels the secretariat's templates share, resolved once per request rather than once per row."""
+    return {"phase_labels": {key: str(label) for key, label in services.PHASE_LABELS.items()},
+            "status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
+            "discipline_labels": {key: str(label) for key, label in DISCIPLINE_LABELS.items()},
+            "recommendation_labels": {key: str(label) for key, label in RECOMMENDATION_LABELS.items()}}
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+# --- calls ------------------------------------------------------------------------------------------------------------
+
+@bp.route("/admin/calls")
+@role_required(Role.ADMIN)
+def admin_calls():
+    calls = services.calls()
+    return render_template("applications/admin_calls.html", calls=calls, phase_of=services.phase_of,
+                           counts=deciding.status_counts(calls=calls), copy_form=ConfirmForm(), **_labels())
+
+
+def _call_form(call: OpenCall | None) -> CallForm:
+    form = CallForm(obj=call)
+    if call is None:
+        form.project_id.choices = choices(
+            (project.id, project.name)
+            for project in db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+        if request.method == "GET":
+            form.year.data = utcnow().year
+    else:
+        # The season of a call is fixed: its applications, jury and statistics belong to that year.
+        del form.project_id
+        del form.year
+        if call.phase != CallPhase.DRAFT:
+            del form.criteria
+    return form
+
+
+def _rubric(form: CallForm) -> list[services.CriterionSpec] | None:
+    """The rubric rows that have a name; None when the rubric is no longer on the form."""
+    if "criteria" not in form:
+        return None
+    rows = [entry.form for entry in form.criteria]
+    return [services.CriterionSpec(name=row.name.data.strip(), description=(row.description.data or "").strip(),
+                                   scale_min=row.scale_min.data, scale_max=row.scale_max.data, weight=row.weight.data)
+            for row in rows if (row.name.data or "").strip()]
+
+
+@bp.route("/admin/calls/new", methods=["GET", "POST"], defaults={"call_id": None})
+@bp.route("/admin/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_edit_call(call_id: int | None):
+    call = db.get_or_404(OpenCall, call_id) if call_id is not None else None
+    form = _call_form(call)
+    error = None
+    if form.validate_on_submit():
+        try:
+            season = call.season if call else ensure_season(project=db.get_or_404(Project, form.project_id.data),
+                                                             year=form.year.data)
+            call = services.save_call(
+                call=call, season=season, title=form.title.data.strip(),
+                opens_at=form.opens_at.data.astimezone(UTC), closes_at=form.closes_at.data.astimezone(UTC),
+                eligibility=(form.eligibility.data or "").strip(), min_works=form.min_works.data,
+                max_works=form.max_works.data, is_blind=form.is_blind.data, capacity=form.capacity.data,
+                waitlist_size=form.waitlist_size.data, disagreement_margin=form.disagreement_margin.data,
+                work_choice_deadline=form.work_choice_deadline.data, criteria=_rubric(form))
+        except services.ApplicationError as failure:
+            db.session.rollback()
+            error = str(failure)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("applications.admin_call", call_id=call.id))
+    return render_template("applications/admin_call_form.html", form=form, call=call, error=error)
+
+
+@bp.route("/admin/calls/<int:call_id>/copy", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_copy_call(call_id: int):
+    source = db.get_or_404(OpenCall, call_id)
+    try:
+        season = ensure_season(project=source.season.project, year=source.year + 1)
+        copy = services.copy_call(source=source, season=season)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("applications.admin_calls"))
+    db.session.commit()
+    flash(_("This is a copy of %(title)s as a draft; check the dates and the text.", title=source.title), "success")
+    return redirect(url_for("applications.admin_edit_call", call_id=copy.id))
+
+
+def _jury_users() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.JURY, User.is_enabled, User.erased_at.is_(None)).order_by(User.full_name)))
+
+
+@bp.route("/admin/calls/<int:call_id>")
+@role_required(Role.ADMIN)
+def admin_call(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    assigned = {assignment.juror_id for assignment in call.jurors}
+    juror_form = JurorForm()
+    juror_form.juror_id.choices = choices((user.id, f"{user.full_name} ({user.email})")
+                                          for user in _jury_users() if user.id not in assigned)
+    is_published = call.phase == CallPhase.PUBLISHED
+    return render_template(
+        "applications/admin_call.html", call=call, phase=services.phase_of(call),
+        next_phases=services.next_phases(call), counts=deciding.status_counts(calls=[call])[call.id],
+        conflicts=deciding.conflict_counts(call=call), conflict_statuses=list(ConflictStatus),
+        waitlist=deciding.waitlist(call=call) if is_published else [],
+        without_work=services.accepted_without_chosen_work(call=call) if is_published else [],
+        juror_form=juror_form, confirm_form=ConfirmForm(), **_labels())
+
+
+@bp.route("/admin/calls/<int:call_id>/phase", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_move_phase(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the phases offered."), "error")
+        return redirect(url_for("applications.admin_call", call_id=call.id))
+    target = CallPhase(form.phase.data)
+    try:
+        services.move_phase(call=call, to=target, actor=current_user)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The call is now %(phase)s.", phase=services.PHASE_LABELS[target]), "success")
+    return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+@bp.route("/admin/calls/<int:call_id>/jurors", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_assign_juror(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    form = JurorForm()
+    form.juror_id.choices = choices((user.id, user.full_name) for user in _jury_users())
+    if form.validate_on_submit():
+        juror = db.session.get(User, form.juror_id.data)
+        services.assign_juror(call=call, juror=juror, actor=current_user)
+        db.session.commit()
+        flash(_("%(name)s is on the jury.", name=juror.full_name), "success")
+    else:
+        flash(_("Choose a user with the jury role."), "error")
+    return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+@bp.route("/admin/calls/<int:call_id>/jurors/<int:user_id>/remove", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_unassign_juror(call_id: int, user_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    juror = db.get_or_404(User, user_id)
+    services.unassign_juror(call=call, juror=juror, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s is no longer on the jury; the scores already given stay.", name=juror.full_name), "success")
+    return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+# --- ranking and decisions --------------------------------------------------------------------------------------------
+
+def _jurors_of(call: OpenCall, ranked: list[deciding.RankedApplication]) -> list[User]:
+    """The call's jurors, and after them anyone taken off the jury whose scores still count."""
+    jurors = [assignment.juror for assignment in call.jurors]
+    former = {juror_id for entry in ranked for juror_id in entry.juror_scores} - {juror.id for juror in jurors}
+    if former:
+        jurors += db.session.scalars(sa.select(User).where(User.id.in_(former)).order_by(User.full_name))
+    return jurors
+
+
+def _to_discuss(entry: deciding.RankedApplication) -> bool:
+    return entry.is_disagreement or entry.application.is_to_discuss
+
+
+@bp.route("/admin/calls/<int:call_id>/ranking", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_ranking(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    form = CutLineForm(data={"cut_line": call.effective_cut_line, "waitlist_size": call.waitlist_size})
+    if form.validate_on_submit():
+        try:
+            deciding.apply_cut_line(call=call, cut_line=form.cut_line.data, waitlist_size=form.waitlist_size.data,
+                                    actor=current_user)
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The cut line is applied; decisions made by hand are kept."), "success")
+        return redirect(url_for("applications.admin_ranking", call_id=call.id, queue=request.args.get("queue")))
+    ranked = deciding.ranking(call=call)
+    is_discuss_queue = request.args.get("queue") == "discuss"
+    jurors = _jurors_of(call, ranked)
+    return render_template(
+        "applications/admin_ranking.html", call=call, form=form, publish_form=PublishForm(),
+        ranked=[entry for entry in ranked if _to_discuss(entry)] if is_discuss_queue else ranked,
+        discuss_count=sum(1 for entry in ranked if _to_discuss(entry)), is_discuss_queue=is_discuss_queue,
+        jurors=jurors, counts=deciding.decision_counts(call=call), is_deciding=call.phase == CallPhase.DECIDING,
+        progress={juror.id: reviewing.jury_progress(call=call, juror=juror) for juror in jurors}
+        if call.phase == CallPhase.JURYING else {},
+        **{**_labels(), "status_labels": RANKING_STATUS_LABELS})
+
+
+@bp.route("/admin/applications/<int:application_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_application(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    call = application.call
+    decision_form = DecisionForm(data={"status": application.status.value if application.is_decision_manual
+                                       else ApplicationStatus.SUBMITTED.value})
+    discussion_form = DiscussionForm(obj=application)
+    is_two_person_jury = len(call.jurors) == 2
+    if not is_two_person_jury:
+        del discussion_form.joint_recommendation
+    if decision_form.decide.data and decision_form.validate_on_submit():
+        try:
+            deciding.decide(application=application, status=ApplicationStatus(decision_form.status.data),
+                            actor=current_user)
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The decision is saved."), "success")
+        return redirect(url_for("applications.admin_application", application_id=application.id))
+    if discussion_form.save_discussion.data and discussion_form.validate_on_submit():
+        recommendation = application.joint_recommendation
+        if is_two_person_jury:
+            chosen = discussion_form.joint_recommendation.data
+            recommendation = JointRecommendation(chosen) if chosen else None
+        try:
+            deciding.record_jury_discussion(application=application, recommendation=recommendation,
+                                            note=(discussion_form.jury_note.data or "").strip(),
+                                            is_to_discuss=discussion_form.is_to_discuss.data, actor=current_user)
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The jury's discussion is saved."), "success")
+        return redirect(url_for("applications.admin_application", application_id=application.id))
+    reviews = [(review, {score.criterion_id: score.value for score in review.scores},
+                reviewing.weighted_score(review, call.criteria))
+               for review in deciding.reviews_of(application=application)]
+    return render_template(
+        "applications/admin_application.html", application=application, call=call, reviews=reviews,
+        decision_form=decision_form, discussion_form=discussion_form, confirm_form=ConfirmForm(),
+        is_deciding=call.phase == CallPhase.DECIDING,
+        can_withdraw=application.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED,
+                                                ApplicationStatus.DRAFT), **_labels())
+
+
+@bp.route("/admin/applications/<int:application_id>/withdraw", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_withdraw(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    try:
+        services.withdraw_application(application=application, actor=current_user)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The application of %(name)s is withdrawn.", name=application.artist.name), "success")
+    return redirect(url_for("applications.admin_application", application_id=application.id))
+
+
+@bp.route("/admin/calls/<int:call_id>/promote", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_promote(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    try:
+        promoted = services.promote_from_waitlist(call=call, actor=current_user)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("applications.admin_call", call_id=call.id))
+    db.session.commit()
+    if promoted is None:
+        flash(_("The waiting list is empty."), "error")
+    else:
+        flash(_("%(name)s is offered the place and has been emailed.", name=promoted.artist.name), "success")
+    return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+@bp.route("/admin/calls/<int:call_id>/publish", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_publish(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("Tick «I have checked the decisions» to publish them."), "error")
+        return redirect(url_for("applications.admin_ranking", call_id=call.id))
+    try:
+        queued = deciding.publish_decisions(call=call, actor=current_user)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("applications.admin_ranking", call_id=call.id))
+    db.session.commit()
+    flash(ngettext("The decisions are published: %(num)d email queued.",
+                   "The decisions are published: %(num)d emails queued.", queued), "success")
+    return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+# --- exports and figures ----------------------------------------------------------------------------------------------
+
+def _scores_table(call: OpenCall) -> Table:
+    """One row per application in rank order, with every juror's score on every criterion."""
+    ranked = deciding.ranking(call=call)
+    jurors = _jurors_of(call, ranked)
+    scores = deciding.score_values(call=call)
+    labels = _labels()
+    headers = [_("Rank"), _("Name"), _("Municipality"), _("Discipline"), _("Status"), _("Weighted mean"),
+               _("Mean z-score")]
+    headers += [f"{juror.full_name} – {criterion.name}" for juror in jurors for criterion in call.criteria]
+    rows = []
+    for entry in ranked:
+        application = entry.application
+        rows.append([
+            entry.rank, application.artist.name, application.municipality.name if application.municipality else "",
+            labels["discipline_labels"].get(application.discipline, ""), str(RANKING_STATUS_LABELS[application.status]),
+            # Not money: plain numbers, so the sheet does not show them in kroner.
+            round(float(entry.raw_mean), 2) if entry.raw_mean is not None else None,
+            round(entry.z_mean, 2) if entry.z_mean is not None else None,
+            *[scores.get((application.id, juror.id, criterion.id)) for juror in jurors for criterion in call.criteria]])
+    return Table(_("Scores"), headers, rows)
+
+
+@bp.route("/admin/calls/<int:call_id>/scores.xlsx")
+@role_required(Role.ADMIN)
+def admin_scores_export(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    report = Report(title=_("Scores: %(call)s", call=call.title), filename=f"scores-{call.year}",
+                    tables=[_scores_table(call)])
+    return _download(report_to_xlsx(report), XLSX, f"{report.filename}.xlsx")
+
+
+def _dimensions(chosen: ChosenWork) -> str:
+    sides = [side for side in (chosen.width_cm, chosen.height_cm, chosen.depth_cm) if side is not None]
+    return _("%(sides)s cm", sides=" × ".join(format_decimal(side) for side in sides)) if sides else ""
+
+
+def _exhibition_table(works: list[ChosenWork]) -> Table:
+    headers = [_("Artist"), _("Municipality"), _("Title"), _("Year"), _("Technique"),
+               _("Dimensions (W × H × D)"), _("Price"), _("Insurance value"), _("For sale"), _("Confirmed")]
+    rows = [[chosen.application.artist.name,
+             chosen.application.municipality.name if chosen.application.municipality else "",
+             chosen.title, chosen.year, chosen.technique, _dimensions(chosen), chosen.price, chosen.insurance_value,
+             _("yes") if chosen.is_for_sale else _("no"),
+             format_datetime(chosen.confirmed_at, "dd.MM.yyyy HH:mm") if chosen.confirmed_at else ""]
+            for chosen in works]
+    return Table(_("Exhibition works"), headers, rows)
+
+
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # Norwegian Excel reads a decimal comma.
+        return f"{value:.2f}".replace(".", ",")
+    return value
+
+
+def _to_csv(table: Table) -> bytes:
+    """The table as CSV for Norwegian Excel: UTF-8 with a byte order mark, separated by semicolons."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(table.headers)
+    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@bp.route("/admin/calls/<int:call_id>/exhibition-works")
+@role_required(Role.ADMIN)
+def admin_exhibition_works(call_id: int):
+    call = db.get_or_404(OpenCall, call_id)
+    return render_template("applications/admin_exhibition_works.html", call=call,
+                           works=services.exhibition_works(call=call), dimensions=_dimensions)
+
+
+@bp.route("/admin/calls/<int:call_id>/exhibition-works.<fmt>")
+@role_required(Role.ADMIN)
+def admin_exhibition_works_export(call_id: int, fmt: str):
+    call = db.get_or_404(OpenCall, call_id)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    table = _exhibition_table(services.exhibition_works(call=call))
+    filename = f"exhibition-works-{call.year}.{fmt}"
+    if fmt == "csv":
+        return _download(_to_csv(table), "text/csv; charset=utf-8", filename)
+    report = Report(title=_("Exhibition works: %(call)s", call=call.title), filename=f"exhibition-works-{call.year}",
+                    tables=[table])
+    return _download(report_to_xlsx(report), XLSX, filename)
+
+
+@bp.route("/admin/statistics")
+@role_required(Role.ADMIN)
+def admin_statistics():
+    figures = deciding.call_statistics(calls=services.calls())
+    return render_template(
+        "applications/admin_statistics.html", figures=figures,
+        municipalities=sorted({name for entry in figures for name in entry.by_municipality}),
+        disciplines=sorted({discipline for entry in figures for discipline in entry.by_discipline
+                            if discipline is not None}), **_labels())
