@@ -1,7 +1,9 @@
 """make_* factories: the smallest valid objects, with overrides as keyword arguments."""
 
+import io
 import itertools
 from decimal import Decimal
+from pathlib import Path
 
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
@@ -107,10 +109,25 @@ def make_artist(*, user=None, name: str | None = None, municipality=None, **fiel
                         municipality=municipality or make_municipality(), **fields)
 
 
-def make_image():
-    """An image row (no files on disk: enough for rules that only need a work to have an image)."""
+def make_image(*, stored: bool = False):
+    """An image row; with `stored`, a real JPEG processed and written under UPLOAD_DIR like an upload.
+
+    Without it there are no files on disk: enough for rules that only need a work to have an image.
+    """
     from kunstvest.applications.models import ImageFile
 
+    if stored:
+        from flask import current_app
+        from PIL import Image
+
+        from kunstvest.applications.images import ImageLimits
+        from kunstvest.applications.services import save_image
+
+        stream = io.BytesIO()
+        Image.new("RGB", (1600, 1200), (next(_sequence) % 256, 90, 60)).save(stream, "JPEG")
+        stream.seek(0)
+        return save_image(stream=stream, limits=ImageLimits.from_config(current_app.config),
+                          root=Path(current_app.config["UPLOAD_DIR"]))
     image = ImageFile(sha256=f"{next(_sequence):064x}", width=2000, height=1500)
     db.session.add(image)
     db.session.flush()

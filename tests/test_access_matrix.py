@@ -92,18 +92,60 @@ MATRIX: dict[str, Access] = {
 }
 
 # The open call. A jury-role user who is not on the call's jury gets 403 (or 404 for images), as the matrix shows.
+ARTIST = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,))
+ARTIST_ACTION = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,), for_roles="allowed")
+JURY_ON_ANOTHER_CALL = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,), for_roles=FORBIDDEN)
+# Images are 404 for anyone who may not see them, so that a URL does not confirm that a work exists.
+IMAGE = Access(anonymous="404", others="404", roles=(Role.ADMIN.value,))
 APPLICATIONS_ARTIST: dict[str, Access] = {
-    "applications.work_image": Access(anonymous="404", others="404", roles=(Role.ADMIN.value,)),
-    "applications.chosen_work_image": Access(anonymous="404", others="404", roles=(Role.ADMIN.value,)),
+    "applications.call_page": PUBLIC,
+    "applications.profile": ARTIST,
+    # The test artist has no profile yet: their pages send them to make one.
+    "applications.my_application": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
+                                          for_roles=REDIRECT),
+    "applications.start": ARTIST_ACTION,
+    "applications.edit_statement": ARTIST_ACTION,
+    "applications.edit_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
+                                     for_roles="allowed"),
+    "applications.remove_work": ARTIST_ACTION,
+    "applications.submit": ARTIST_ACTION,
+    "applications.withdraw": ARTIST_ACTION,
+    "applications.choose_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
+                                       for_roles="allowed"),
+    "applications.work_image": IMAGE,
+    "applications.chosen_work_image": IMAGE,
 }
 APPLICATIONS_JURY: dict[str, Access] = {
+    "applications.jury_index": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,)),
+    "applications.jury_call": JURY_ON_ANOTHER_CALL,
+    "applications.jury_application": JURY_ON_ANOTHER_CALL,
+    "applications.jury_declare_conflict": JURY_ON_ANOTHER_CALL,
+    # Someone else's conflict is 404 to a juror, like an application they may not read.
+    "applications.jury_resolve_conflict": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,),
+                                                 for_roles="404"),
 }
 APPLICATIONS_SECRETARIAT: dict[str, Access] = {
+    "applications.admin_calls": ADMIN,
+    "applications.admin_edit_call": ADMIN,
+    "applications.admin_copy_call": ADMIN_ACTION,
+    "applications.admin_call": ADMIN,
+    "applications.admin_move_phase": ADMIN_ACTION,
+    "applications.admin_assign_juror": ADMIN_ACTION,
+    "applications.admin_unassign_juror": ADMIN_ACTION,
+    "applications.admin_ranking": ADMIN,
+    "applications.admin_application": ADMIN,
+    "applications.admin_withdraw": ADMIN_ACTION,
+    "applications.admin_promote": ADMIN_ACTION,
+    "applications.admin_publish": ADMIN_ACTION,
+    "applications.admin_scores_export": ADMIN,
+    "applications.admin_exhibition_works": ADMIN,
+    "applications.admin_exhibition_works_export": ADMIN,
+    "applications.admin_statistics": ADMIN,
 }
 MATRIX.update(APPLICATIONS_ARTIST | APPLICATIONS_JURY | APPLICATIONS_SECRETARIAT)
 
 
-def _open_call_values() -> dict[str, object]:
+def _open_call_values(db) -> dict[str, object]:
     """A call in the jury phase with one submitted application, a work, a chosen work and a suggested conflict."""
     from kunstvest.applications.models import CallPhase, ChosenWork, Conflict, ConflictStatus
 
@@ -111,6 +153,7 @@ def _open_call_values() -> dict[str, object]:
     call = factories.make_call(jurors=[juror])
     application = factories.make_application(call=call)
     conflict = Conflict(application=application, juror_id=juror.id, status=ConflictStatus.SUGGESTED)
+    application.works[0].image = factories.make_image(stored=True)
     chosen = ChosenWork(application=application, title="Verk", image=application.works[0].image)
     db.session.add_all([conflict, chosen])
     call.phase = CallPhase.JURYING
@@ -125,11 +168,12 @@ def _url_values(db) -> dict[str, object]:
     line = factories.make_budget_line()
     venue = factories.make_venue()
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
-    open_call = _open_call_values()
+    open_call = _open_call_values(db)
     db.session.commit()
     return {**open_call, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
             "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
-            "year": line.year, "fmt": "html", "tertial": "2", "funder": "Vestregionen", "version_id": versions_of(project=line.project, year=line.year)[0].id}
+            "year": line.year, "fmt": "html", "file_format": "csv", "tertial": "2", "funder": "Vestregionen",
+            "version_id": versions_of(project=line.project, year=line.year)[0].id}
 
 
 def _outcome(response) -> str:

@@ -70,8 +70,11 @@ class WithdrawForm(FlaskForm):
 
 
 class ChosenWorkForm(WorkForm):
-    source_work_id = SelectField(_l("Which work?"), coerce=int,
-                                 description=_l("One of the works you applied with, or a new one."))
+    source_work_id = SelectField(_l("Which work?"), coerce=int, description=_l(
+        "One of the works you applied with, or a new one. For an applied work, what you leave blank below is taken "
+        "from your application."))
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    technique = StringField(_l("Technique and materials"), validators=[Optional(), Length(max=200)])
     insurance_value = DecimalField(_l("Insurance value (NOK)"), places=2,
                                    validators=[InputRequired(), NumberRange(min=0)])
     is_for_sale = BooleanField(_l("For sale"))

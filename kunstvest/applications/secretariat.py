@@ -6,7 +6,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -425,15 +425,13 @@ def admin_exhibition_works(call_id: int):
                            works=services.exhibition_works(call=call), dimensions=_dimensions)
 
 
-@bp.route("/admin/calls/<int:call_id>/exhibition-works.<fmt>")
+@bp.route("/admin/calls/<int:call_id>/exhibition-works.<any(xlsx, csv):file_format>")
 @role_required(Role.ADMIN)
-def admin_exhibition_works_export(call_id: int, fmt: str):
+def admin_exhibition_works_export(call_id: int, file_format: str):
     call = db.get_or_404(OpenCall, call_id)
-    if fmt not in ("xlsx", "csv"):
-        abort(404)
     table = _exhibition_table(services.exhibition_works(call=call))
-    filename = f"exhibition-works-{call.year}.{fmt}"
-    if fmt == "csv":
+    filename = f"exhibition-works-{call.year}.{file_format}"
+    if file_format == "csv":
         return _download(_to_csv(table), "text/csv; charset=utf-8", filename)
     report = Report(title=_("Exhibition works: %(call)s", call=call.title), filename=f"exhibition-works-{call.year}",
                     tables=[table])

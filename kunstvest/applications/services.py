@@ -442,6 +442,15 @@ def save_chosen_work(*, application: Application, source_work: Work | None = Non
                                   "contact the secretariat.", date=deadline.strftime("%d.%m.%Y")))
     if source_work is not None and source_work.application_id != application.id:
         raise ApplicationError(_l("The work belongs to another application."))
+    if source_work is not None:
+        # What the artist leaves blank is what they applied with.
+        title, technique = title or source_work.title, technique or source_work.technique
+        year = year if year is not None else source_work.year
+        width_cm, height_cm, depth_cm = (given if given is not None else applied for given, applied in (
+            (width_cm, source_work.width_cm), (height_cm, source_work.height_cm), (depth_cm, source_work.depth_cm)))
+        price = price if price is not None else source_work.price
+    if not title or not technique:
+        raise ApplicationError(_l("Give the work's title and technique."))
     image = image or (source_work.image if source_work is not None else None)
     chosen = application.chosen_work
     if image is None and (chosen is None or chosen.image is None):

@@ -254,8 +254,8 @@ def choose_work():
         source = next((w for w in application.works if w.id == form.source_work_id.data), None)
         try:
             services.save_chosen_work(
-                application=application, source_work=source, title=form.title.data.strip(), year=form.year.data,
-                technique=form.technique.data.strip(), price=form.price.data,
+                application=application, source_work=source, title=(form.title.data or "").strip(),
+                year=form.year.data, technique=(form.technique.data or "").strip(), price=form.price.data,
                 insurance_value=form.insurance_value.data, is_for_sale=form.is_for_sale.data,
                 image=_uploaded_image(form.image), confirm=form.confirm.data, **_dimensions(form))
         except (images.ImageRejected, services.ApplicationError) as error:

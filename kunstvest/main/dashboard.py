@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from kunstvest.applications import reviewing, services as applications
+from kunstvest.applications.models import Application, ApplicationStatus, CallPhase
 from kunstvest.auth.models import Role, User
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.extensions import db
@@ -23,28 +25,47 @@ def _admin_panel() -> Panel:
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)).all())
     pending_erasures = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
         User.deletion_requested_at.is_not(None), User.erased_at.is_(None)))
+    call = applications.current_call()
+    submitted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+        Application.call_id == call.id, Application.status != ApplicationStatus.DRAFT)) if call else 0
     return Panel(Role.ADMIN, _l("Secretariat"), links=[
+        (_l("Open calls"), "applications.admin_calls"), (_l("Applications by year"), "applications.admin_statistics"),
         (_l("Budget lines"), "budget.index"), (_l("Projects"), "budget.projects"),
         (_l("Municipalities"), "reference.municipalities"), (_l("Venues"), "reference.venues"),
         (_l("Seasons"), "reference.seasons"), (_l("Users and roles"), "admin.users"),
         (_l("Outbox"), "admin.outbox"), (_l("Audit log"), "admin.audit_log"),
     ], facts=[
+        (_l("Applications to the current call"), submitted),
         (_l("Mail waiting to be sent"), outbox_counts.get(OutboxStatus.QUEUED, 0)),
         (_l("Mail that failed"), outbox_counts.get(OutboxStatus.FAILED, 0)),
         (_l("Requests to erase personal data"), pending_erasures),
     ])
 
 
+def _jury_panel(user: User) -> Panel:
+    left = sum(progress.total - progress.scored for progress in (
+        reviewing.jury_progress(call=call, juror=user)
+        for call in reviewing.juror_calls(juror=user) if applications.phase_of(call) == CallPhase.JURYING))
+    return Panel(Role.JURY, _l("Jury"), links=[(_l("My calls to score"), "applications.jury_index")],
+                 facts=[(_l("Applications left for you to score"), left)])
+
+
+def _artist_panel(user: User) -> Panel:
+    return Panel(Role.ARTIST, _l("Artist"), links=[
+        (_l("The open call"), "applications.call_page"), (_l("My application"), "applications.my_application"),
+        (_l("Artist profile"), "applications.profile")])
+
+
 ROLE_PANELS = {
-    Role.ADMIN: _admin_panel,
-    Role.JURY: lambda: Panel(Role.JURY, _l("Jury")),
-    Role.VOLUNTEER: lambda: Panel(Role.VOLUNTEER, _l("Volunteer")),
-    Role.ARTIST: lambda: Panel(Role.ARTIST, _l("Artist")),
-    Role.GUARDIAN: lambda: Panel(Role.GUARDIAN, _l("Parent or guardian")),
-    Role.ORCHESTRA_STAFF: lambda: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff")),
+    Role.ADMIN: lambda user: _admin_panel(),
+    Role.JURY: _jury_panel,
+    Role.VOLUNTEER: lambda user: Panel(Role.VOLUNTEER, _l("Volunteer")),
+    Role.ARTIST: _artist_panel,
+    Role.GUARDIAN: lambda user: Panel(Role.GUARDIAN, _l("Parent or guardian")),
+    Role.ORCHESTRA_STAFF: lambda user: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff")),
 }
 
 
 def panels_for(user: User) -> list[Panel]:
     """One panel per role the user holds, in a fixed order."""
-    return [ROLE_PANELS[role]() for role in Role if role in user.roles]
+    return [ROLE_PANELS[role](user) for role in Role if role in user.roles]

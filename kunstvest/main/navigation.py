@@ -16,6 +16,9 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_l("Dashboard"), "main.dashboard"),
+    NavItem(_l("My application"), "applications.my_application", (Role.ARTIST,)),
+    NavItem(_l("Jury"), "applications.jury_index", (Role.JURY,)),
+    NavItem(_l("Open calls"), "applications.admin_calls", (Role.ADMIN,)),
     NavItem(_l("Budget"), "budget.index", (Role.ADMIN,)),
     NavItem(_l("Reports"), "budget.reports_index", (Role.ADMIN,)),
     NavItem(_l("Reference data"), "reference.municipalities", (Role.ADMIN,)),

@@ -322,13 +322,18 @@ def test_an_accepted_artist_chooses_and_confirms_one_work(db):
     chosen = services.save_chosen_work(application=accepted, source_work=accepted.works[0], title="Fjord",
                                        price=Decimal("15000"), insurance_value=Decimal("20000"), confirm=True)
     assert chosen.image is accepted.works[0].image and chosen.confirmed_at is not None
-    again = services.save_chosen_work(application=accepted, title="Fjord II", image=factories.make_image())
+    # What is left blank comes from the applied work.
+    assert (chosen.technique, chosen.width_cm, chosen.price) == ("Olje på lerret", Decimal("60"), Decimal("15000"))
+    with pytest.raises(ApplicationError, match="title and technique"):
+        services.save_chosen_work(application=accepted, title="A new work without a technique")
+    again = services.save_chosen_work(application=accepted, title="Fjord II", technique="Akvarell",
+                                      image=factories.make_image())
     assert again is chosen and chosen.title == "Fjord II"
     assert [c.title for c in services.exhibition_works(call=call)] == ["Fjord II"]
     with pytest.raises(ApplicationError, match="Only accepted"):
-        services.save_chosen_work(application=rejected, title="No")
+        services.save_chosen_work(application=rejected, title="No", technique="Olje")
     with pytest.raises(ApplicationError, match="deadline for choosing"):
-        services.save_chosen_work(application=accepted, title="Late",
+        services.save_chosen_work(application=accepted, title="Late", technique="Olje",
                                   now=utcnow().replace(year=call.work_choice_deadline.year + 1))
 
 

@@ -85,3 +85,27 @@ def test_navigation_shows_admin_links_only_to_admins(client, login):
     login(Role.VOLUNTEER)
     html = client.get("/dashboard").get_data(as_text=True)
     assert "/admin/users" not in html and "/budget/" not in html
+
+
+def test_the_jury_panel_counts_what_is_left_to_score_and_the_admin_panel_the_applications(client, login, db):
+    from flask_babel import force_locale
+
+    from kunstvest.applications import reviewing
+    from kunstvest.applications.models import CallPhase
+    from tests import factories
+
+    juror = login(Role.JURY, Role.ADMIN)
+    call = factories.make_call(jurors=[juror])
+    applications = [factories.make_application(call=call) for _ in range(3)]
+    call.phase = CallPhase.JURYING
+    reviewing.score_application(application=applications[0], juror=juror,
+                                scores={criterion.id: 5 for criterion in call.criteria})
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    with force_locale("en"):
+        html = client.get("/dashboard").get_data(as_text=True)
+
+    assert "<dt>Applications left for you to score</dt><dd>2</dd>" in html
+    assert "<dt>Applications to the current call</dt><dd>3</dd>" in html
+    assert 'href="/applications/jury/"' in html
