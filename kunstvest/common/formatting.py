@@ -21,6 +21,10 @@ def _currency_layout(locale_name: str) -> tuple[tuple[str, str, str, str], str, 
     return affixes, symbols["group"], symbols["decimal"]
 
 
+def _digits(value: Decimal, places: int, group: str, decimal: str) -> str:
+    return f"{abs(value):,.{places}f}".replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
 def money(amount: Decimal | int | None) -> str:
     """NOK with øre in the visitor's locale («1 234,50 kr»), as Babel's format_currency writes it.
 
@@ -31,10 +35,24 @@ def money(amount: Decimal | int | None) -> str:
     (positive_prefix, negative_prefix, positive_suffix, negative_suffix), group, decimal = _currency_layout(
         str(get_locale()))
     amount = Decimal(amount).quantize(ORE, rounding=ROUND_HALF_EVEN)
-    digits = f"{abs(amount):,.2f}".replace(",", "\0").replace(".", decimal).replace("\0", group)
+    digits = _digits(amount, 2, group, decimal)
     if amount < 0:
         return f"{negative_prefix}{digits}{negative_suffix}"
     return f"{positive_prefix}{digits}{positive_suffix}"
+
+
+def fixed(value: Decimal | float | None, places: int = 2, signed: bool = False) -> str:
+    """A score or mean with exactly `places` decimals, signed when asked («+0,42», «-1,05»), in the visitor's locale.
+
+    What Babel's format_decimal writes with a «0.00» pattern (except that a value rounding to zero gets no minus),
+    without parsing the pattern on every call: a ranking page formats thousands of scores.
+    """
+    if value is None:
+        return "—"
+    _, group, decimal = _currency_layout(str(get_locale()))
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    sign = "-" if rounded < 0 else "+" if signed else ""
+    return sign + _digits(rounded, places, group, decimal)
 
 
 def datetime_short(value) -> str:
@@ -50,4 +68,5 @@ def number(value, digits: int = 1) -> str:
     return format_decimal(value, "#,##0." + "#" * digits) if value is not None else "—"
 
 
-FILTERS = {"money": money, "datetime_short": datetime_short, "date_short": date_short, "number": number}
+FILTERS = {"money": money, "fixed": fixed, "datetime_short": datetime_short, "date_short": date_short,
+           "number": number}

@@ -279,8 +279,9 @@ def test_publishing_queues_exactly_one_email_per_applicant_with_a_subject_per_de
     assert sorted(recipients) == sorted(a.artist.user.email for a in applications)
     subjects = {m.template: m.subject for m in mails}
     deadline = call.work_choice_deadline.strftime("%d.%m.%Y")
-    assert subjects["decision_accepted"] == ("Accepted to Kunst rett vest 2017 – action required: choose "
-                                             f"your exhibition work by {deadline}")
+    # In the artist's language (Norwegian unless they chose English), asking for action by the deadline.
+    assert subjects["decision_accepted"] == ("Tatt opp til Kunst rett vest 2017 – du må velge utstillingsverket "
+                                             f"ditt innen {deadline}")
     assert len(set(subjects.values())) == 3
     assert call.phase == CallPhase.PUBLISHED
     with pytest.raises(ApplicationError):
