@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kunstvest.applications import images
-from kunstvest.applications.models import Application, ArtistProfile, ChosenWork, ImageFile, Work
+from kunstvest.applications.models import Application, ChosenWork, ImageFile, Work
 from kunstvest.applications.services import profile_of, visible_status
 from kunstvest.common.personal_data import personal_data_eraser, personal_data_exporter
 from kunstvest.extensions import db

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from kunstvest.applications import reviewing, services
-from kunstvest.applications.models import (Application, ApplicationStatus, ArtistProfile, CallPhase, Conflict,
-                                           Review, Work)
+from kunstvest.applications.models import CallPhase, Conflict, Review
 from kunstvest.applications.services import CriterionSpec
 from kunstvest.auth.models import Role
 from tests import factories
@@ -218,20 +217,6 @@ def test_other_roles_are_refused(client, db, login):
 
 # --- query counts -------------------------------------------------------------------------------------------------
 
-def _add_applications(db, call, count: int) -> None:
-    """Submitted applications with two works each, added straight to the database (the services are slow)."""
-    image = factories.make_image()
-    municipality = factories.make_municipality()
-    artists = [ArtistProfile(name=f"Kunstner {number}", municipality=municipality) for number in range(count)]
-    db.session.add_all(artists)
-    db.session.flush()
-    applications = [Application(call=call, artist=artist, status=ApplicationStatus.SUBMITTED, statement="Om verket",
-                                works=[Work(position=p, title=f"Verk {p}", image=image) for p in (1, 2)])
-                    for artist in artists]
-    db.session.add_all(applications)
-    db.session.commit()
-
-
 def _queries(client, count_queries, url: str) -> int:
     client.get(url)
     with count_queries() as counter:
@@ -246,14 +231,16 @@ def test_the_jury_pages_run_as_many_queries_for_500_applications_as_for_20(clien
     others = [factories.make_user(roles=[Role.JURY]) for _ in range(2)]
     criteria = [CriterionSpec(f"Criterion {number}") for number in range(4)]
     call, (application,) = _call_with(db, [juror, *others], criteria=criteria, is_blind=blind)
-    _add_applications(db, call, 19)
+    factories.make_scored_applications(call=call, count=19)
     for scorer in (juror, *others):
         reviewing.score_application(application=application, juror=scorer,
                                     scores={criterion.id: 4 for criterion in call.criteria})
     db.session.commit()
 
     small = {url: _queries(client, count_queries, url) for url in (_url(call, application), _url(call))}
-    _add_applications(db, call, 480)
+    factories.make_scored_applications(call=call, count=480)
+    db.session.commit()
     large = {url: _queries(client, count_queries, url) for url in (_url(call, application), _url(call))}
     assert len(reviewing.juror_order(call=call, juror=juror)) == 500
+    assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 1500
     assert large == small

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import random
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,11 +12,10 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from kunstvest.applications import deciding, reviewing
-from kunstvest.applications.models import (Application, ApplicationStatus, ArtistProfile, CallPhase, ChosenWork,
-                                           Discipline, JurorAssignment, OpenCall, Review, Score)
+from kunstvest.applications.models import (Application, ApplicationStatus, CallPhase, ChosenWork, JurorAssignment,
+                                           OpenCall, Review)
 from kunstvest.applications.services import CriterionSpec
-from kunstvest.auth.models import Role, User
-from kunstvest.common.models import utcnow
+from kunstvest.auth.models import Role
 from kunstvest.common.outbox import OutboxMessage
 from tests import factories
 
@@ -402,32 +400,14 @@ def test_statistics_show_the_years_side_by_side(client, db, login):
 
 # --- performance ------------------------------------------------------------------------------------------------
 
-def _add_scored_applications(db, call, count: int, municipality) -> None:
-    """`count` submitted applications, each scored by every juror on every criterion, added in bulk."""
-    rng = random.Random(count)
-    artists = [ArtistProfile(user=User(email=f"bulk{count}-{number}@example.org", full_name=f"Bulk {number}"),
-                             name=f"Bulk artist {count}-{number}", municipality=municipality)
-               for number in range(count)]
-    applications = [Application(call=call, artist=artist, status=ApplicationStatus.SUBMITTED, submitted_at=utcnow(),
-                                municipality=municipality, discipline=Discipline.VISUAL_ART,
-                                is_first_timer=rng.random() < 0.3) for artist in artists]
-    db.session.add_all(applications)
-    db.session.flush()
-    db.session.add_all(
-        Review(application_id=application.id, juror_id=assignment.juror_id,
-               scores=[Score(criterion_id=criterion.id, value=rng.randint(1, 7)) for criterion in call.criteria])
-        for application in applications for assignment in call.jurors)
-    db.session.commit()
-
-
 def test_the_ranking_page_runs_the_same_queries_for_20_and_500_applications(client, db, login, count_queries):
     login(Role.ADMIN)
     jurors = [factories.make_user(roles=[Role.JURY]) for _ in range(3)]
     call = factories.make_call(jurors=jurors, phase=CallPhase.DECIDING, criteria=[
         CriterionSpec(name, Decimal(weight)) for name, weight in (("Quality", 2), ("Idea", 1), ("Craft", 1),
                                                                    ("Fit", 1))])
-    municipality = factories.make_municipality()
-    _add_scored_applications(db, call, 20, municipality)
+    factories.make_scored_applications(call=call, count=20)
+    db.session.commit()
     url = f"/applications/admin/calls/{call.id}/ranking"
 
     def queries_for_one_page() -> int:
@@ -438,7 +418,8 @@ def test_the_ranking_page_runs_the_same_queries_for_20_and_500_applications(clie
         return counter.count
 
     with_20 = queries_for_one_page()
-    _add_scored_applications(db, call, 480, municipality)
+    factories.make_scored_applications(call=call, count=480)
+    db.session.commit()
     with_500 = queries_for_one_page()
 
     assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 1500
