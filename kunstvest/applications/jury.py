@@ -84,7 +84,7 @@ def jury_application(call_id: int, application_id: int):
     if request.method == "POST" and not is_open:
         flash(_("Scores can be given or changed only while the jury is at work."), "error")
         return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
-    review = reviewing.review_of(application=application, juror=current_user)
+    review, others = reviewing.reviews_seen_by(application=application, juror=current_user)
     form = score_form(call.criteria, review=review)
     if form.validate_on_submit():
         try:
@@ -98,7 +98,6 @@ def jury_application(call_id: int, application_id: int):
             return redirect(_after_scoring(call, application))
     order = reviewing.juror_order(call=call, juror=current_user)
     position = order.index(application.id)
-    others = reviewing.other_reviews(application=application, juror=current_user)
     return render_template(
         "applications/jury_application.html", call=call, application=application, form=form, review=review,
         is_open=is_open, position=position + 1, total=len(order),

@@ -262,7 +262,8 @@ class Review(db.Model):
 
     scores: Mapped[list["Score"]] = relationship(
         back_populates="review", cascade="all, delete-orphan", lazy="selectin")
-    juror = relationship("User", lazy="joined")
+    # Not joined: the jurors are in the session already (call.jurors), so reading review.juror costs no query.
+    juror = relationship("User")
 
 
 class Score(db.Model):

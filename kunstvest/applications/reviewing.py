@@ -217,12 +217,17 @@ def score_application(*, application: Application, juror, scores: dict[int, int]
     return review
 
 
+def reviews_seen_by(*, application: Application, juror) -> tuple[Review | None, list[Review] | None]:
+    """The juror's own review, and the other jurors' reviews once the juror has scored the application (else None)."""
+    reviews = list(db.session.scalars(
+        sa.select(Review).where(Review.application_id == application.id).order_by(Review.id)))
+    own = next((review for review in reviews if review.juror_id == juror.id), None)
+    return own, None if own is None else [review for review in reviews if review is not own]
+
+
 def other_reviews(*, application: Application, juror) -> list[Review] | None:
     """Other jurors' reviews, shown only once the juror has scored the application; None until then."""
-    if review_of(application=application, juror=juror) is None:
-        return None
-    return list(db.session.scalars(sa.select(Review).where(Review.application_id == application.id,
-                                                           Review.juror_id != juror.id).order_by(Review.id)))
+    return reviews_seen_by(application=application, juror=juror)[1]
 
 
 def weighted_mean(values: dict[int, int], criteria) -> Decimal:
