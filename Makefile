@@ -29,7 +29,12 @@ static/vendor/pico/pico.min.css: node_modules/.package-lock.json
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/pico.min.css
 	cp node_modules/@picocss/pico/LICENSE.md static/vendor/pico/LICENSE.md
 
-assets: static/vendor/pico/pico.min.css
+static/vendor/leaflet/leaflet.js: node_modules/.package-lock.json
+	mkdir -p static/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+	  node_modules/leaflet/LICENSE static/vendor/leaflet/
+
+assets: static/vendor/pico/pico.min.css static/vendor/leaflet/leaflet.js
 
 translations: install
 	$(BIN)/pybabel -q compile -d kunstvest/translations

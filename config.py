@@ -33,6 +33,9 @@ class Config:
     # Memory per upload grows with pixels: a 24 MP photo peaks near 290 MB in a worker (bench/image_upload.py).
     IMAGE_MAX_MEGAPIXELS = 40
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # The atelier guide's map; the list works without it. The tile server's origin is added to the CSP's img-src.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"

@@ -1,6 +1,7 @@
 """kunstvest: Vestregionen's culture programme, from the open call to the annual accounts."""
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -68,9 +69,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from kunstvest.admin import bp as admin_bp
     from kunstvest.applications import bp as applications_bp
+    from kunstvest.ateliers import bp as ateliers_bp
     from kunstvest.auth import bp as auth_bp
     from kunstvest.budget import bp as budget_bp
     from kunstvest.errors import bp as errors_bp
+    from kunstvest.exhibitions import bp as exhibitions_bp
     from kunstvest.main import bp as main_bp
     from kunstvest.reference import bp as reference_bp
 
@@ -81,22 +84,30 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(budget_bp, url_prefix="/budget")
     app.register_blueprint(applications_bp, url_prefix="/applications")
+    app.register_blueprint(exhibitions_bp, url_prefix="/exhibitions")
+    app.register_blueprint(ateliers_bp, url_prefix="/ateliers")
 
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "base-uri 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-    "object-src 'none'",
-    "img-src 'self' data:",
-])
+def content_security_policy(map_tile_url: str) -> str:
+    """Only our own scripts, styles and images, plus the map tiles of the configured tile server."""
+    tiles = urlsplit(map_tile_url)
+    tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.scheme and tiles.netloc else ""
+    return "; ".join([
+        "default-src 'self'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "object-src 'none'",
+        f"img-src 'self' data: {tile_origin}".strip(),
+    ])
 
 
 def register_security_headers(app: Flask) -> None:
+    policy = content_security_policy(app.config["MAP_TILE_URL"])
+
     @app.after_request
     def add_security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -184,3 +184,95 @@ def make_scored_applications(*, call, count: int, seed: int = 1):
                        for review in reviews for criterion in call.criteria)
     db.session.flush()
     return applications
+
+
+# --- exhibitions and open ateliers ---------------------------------------------------------------------------------------
+
+def make_accepted_applications(*, call=None, count: int = 1, municipality=None):
+    """`count` applications accepted and published, each with a confirmed chosen work (the first applied work)."""
+    from kunstvest.applications.models import ApplicationStatus, CallPhase, ChosenWork
+
+    call = call or make_call()
+    applications = [make_application(call=call, artist=make_artist(municipality=municipality) if municipality
+                                     else None) for _ in range(count)]
+    now = utcnow()
+    for application in applications:
+        application.status, application.decided_at = ApplicationStatus.ACCEPTED, now
+        work = application.works[0]
+        db.session.add(ChosenWork(application=application, source_work_id=work.id, title=work.title, year=work.year,
+                                  technique=work.technique, width_cm=work.width_cm, height_cm=work.height_cm,
+                                  price=work.price, insurance_value=work.price, is_for_sale=True, image=work.image,
+                                  confirmed_at=now))
+    call.phase, call.published_at = CallPhase.PUBLISHED, now
+    db.session.flush()
+    return applications
+
+
+def make_exhibition(*, season=None, year: int = 2017, host=None, venue=None, opens_on=None, closes_on=None,
+                    **fields):
+    """A season's joint exhibition (7–24 September of `year` unless told otherwise), open 12–17 Tuesday–Sunday."""
+    from datetime import date, time
+
+    from kunstvest.exhibitions.models import Exhibition, HostStatus, OpeningHours
+    from kunstvest.reference.services import ensure_season
+
+    season = season or ensure_season(project=make_project(), year=year)
+    host = host or make_municipality()
+    exhibition = Exhibition(
+        season=season, title=fields.pop("title", f"Kunst rett vest {season.year}"), host_municipality=host,
+        host_status=fields.pop("host_status", HostStatus.CONFIRMED), venue=venue or make_venue(municipality=host),
+        opens_on=opens_on or date(season.year, 9, 7), closes_on=closes_on or date(season.year, 9, 24),
+        opening_hours=[OpeningHours(weekday=weekday, opens=time(12), closes=time(17)) for weekday in range(1, 7)],
+        **fields)
+    db.session.add(exhibition)
+    db.session.flush()
+    return exhibition
+
+
+def make_open_ateliers(*, season=None, year: int = 2017, days=None, **fields):
+    """A season's open-atelier weekends: by default the third and fourth weekend of September 2017's pattern."""
+    from datetime import date
+
+    from kunstvest.ateliers.models import AtelierDay, OpenAteliers
+    from kunstvest.reference.services import ensure_season
+
+    season = season or ensure_season(project=make_project(), year=year)
+    days = days or [date(season.year, 9, day) for day in (16, 17, 23, 24)]
+    open_ateliers = OpenAteliers(season=season, days=[AtelierDay(day=day) for day in days], **fields)
+    db.session.add(open_ateliers)
+    db.session.flush()
+    return open_ateliers
+
+
+def make_atelier(*, open_ateliers, applications=(), municipality=None, address: str | None = None, **fields):
+    """An atelier of the given accepted applications, open 11–17 on every day of the weekends."""
+    from datetime import time
+
+    from kunstvest.ateliers.models import Atelier, AtelierArtist, AtelierHours
+
+    atelier = Atelier(open_ateliers=open_ateliers, address=address or f"Verkstedveien {next(_sequence)}",
+                      municipality=municipality or make_municipality(),
+                      artists=[AtelierArtist(application=application) for application in applications],
+                      hours=[AtelierHours(day=day.day, opens=time(11), closes=time(17))
+                             for day in open_ateliers.days], **fields)
+    db.session.add(atelier)
+    db.session.flush()
+    return atelier
+
+
+def make_location(*, exhibition=None, atelier=None, users=()):
+    """A place to count visits at (the exhibition or an atelier), with the users who may count there."""
+    from kunstvest.ateliers.models import LocationAssignment, LocationKind, VisitLocation
+
+    if exhibition is not None:
+        location = VisitLocation(season_id=exhibition.season_id, kind=LocationKind.EXHIBITION,
+                                 exhibition_id=exhibition.id, name=exhibition.venue.name if exhibition.venue
+                                 else exhibition.title, municipality_id=exhibition.host_municipality_id)
+    else:
+        location = VisitLocation(season_id=atelier.open_ateliers.season_id, kind=LocationKind.ATELIER,
+                                 atelier_id=atelier.id, name=atelier.name or atelier.address,
+                                 municipality_id=atelier.municipality_id)
+    location.assignments = [LocationAssignment(user_id=user.id) for user in users]
+    db.session.add(location)
+    db.session.flush()
+    return location
