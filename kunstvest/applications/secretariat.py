@@ -1,9 +1,6 @@
 """The secretariat's side of the open call: calls and rubrics, the jury, the ranking and decisions, and exports."""
 
-import csv
-import io
 from datetime import UTC
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -20,7 +17,7 @@ from kunstvest.applications.models import (Application, ApplicationStatus, CallP
                                            JointRecommendation, OpenCall)
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role, RoleGrant, User
-from kunstvest.budget.exports import report_to_xlsx
+from kunstvest.budget.exports import report_to_xlsx, table_to_csv
 from kunstvest.budget.models import Project
 from kunstvest.budget.reports import Report, Table
 from kunstvest.common.decorators import role_required
@@ -399,24 +396,6 @@ def _exhibition_table(works: list[ChosenWork]) -> Table:
     return Table(_("Exhibition works"), headers, rows)
 
 
-def _csv_cell(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        # Norwegian Excel reads a decimal comma.
-        return f"{value:.2f}".replace(".", ",")
-    return value
-
-
-def _to_csv(table: Table) -> bytes:
-    """The table as CSV for Norwegian Excel: UTF-8 with a byte order mark, separated by semicolons."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(table.headers)
-    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 @bp.route("/admin/calls/<int:call_id>/exhibition-works")
 @role_required(Role.ADMIN)
 def admin_exhibition_works(call_id: int):
@@ -432,7 +411,7 @@ def admin_exhibition_works_export(call_id: int, file_format: str):
     table = _exhibition_table(services.exhibition_works(call=call))
     filename = f"exhibition-works-{call.year}.{file_format}"
     if file_format == "csv":
-        return _download(_to_csv(table), "text/csv; charset=utf-8", filename)
+        return _download(table_to_csv(table), "text/csv; charset=utf-8", filename)
     report = Report(title=_("Exhibition works: %(call)s", call=call.title), filename=f"exhibition-works-{call.year}",
                     tables=[table])
     return _download(report_to_xlsx(report), XLSX, filename)

@@ -1,14 +1,15 @@
-"""A Report as an xlsx workbook or a PDF; the same tables as on the page."""
+"""A Report as an xlsx workbook or a PDF, and a Table as CSV; the same tables as on the page."""
 
+import csv
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from weasyprint import HTML
 
-from kunstvest.budget.reports import Percent, Report
+from kunstvest.budget.reports import Percent, Report, Table
 from kunstvest.common.models import utcnow
 
 MONEY_FORMAT = '#,##0.00 "kr";-#,##0.00 "kr"'
@@ -57,3 +58,21 @@ def report_to_xlsx(report: Report) -> bytes:
 def report_to_pdf(report: Report) -> bytes:
     """The report's print template rendered by WeasyPrint."""
     return HTML(string=render_template("budget/report_print.html", report=report, made_at=utcnow())).write_pdf()
+
+
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # Norwegian Excel reads a decimal comma.
+        return f"{value:.2f}".replace(".", ",")
+    return value
+
+
+def table_to_csv(table: Table) -> bytes:
+    """The table as CSV for Norwegian Excel: UTF-8 with a byte order mark, separated by semicolons."""
+    buffer = StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(table.headers)
+    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8-sig")
