@@ -50,7 +50,9 @@ def fixed(value: Decimal | float | None, places: int = 2, signed: bool = False) 
     if value is None:
         return "—"
     _, group, decimal = _currency_layout(str(get_locale()))
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    # A float goes through its shortest repr, as in Babel: 16.905 is «16,90», not the binary 16.90500000000000114.
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     sign = "-" if rounded < 0 else "+" if signed else ""
     return sign + _digits(rounded, places, group, decimal)
 

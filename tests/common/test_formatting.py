@@ -42,3 +42,4 @@ def test_fixed_examples(app):
     with app.test_request_context(), force_locale("nb"):
         assert (fixed(Decimal("5.125")), fixed(-0.001, signed=True), fixed(0.4249, signed=True), fixed(None)) == (
             "5,12", "+0,00", "+0,42", "—")
+        assert fixed(16.905) == "16,90"  # the float's shortest repr is rounded half-even, as Babel does
