@@ -78,6 +78,7 @@ bench: install assets translations postgres
 	scripts/with-test-postgres $(BIN)/python bench/foundation.py
 	scripts/with-test-postgres $(BIN)/python bench/budget_reports.py
 	scripts/with-test-postgres $(BIN)/python bench/open_call.py
+	scripts/with-test-postgres $(BIN)/python bench/visit_taps.py
 	$(BIN)/python bench/image_upload.py
 
 clean:

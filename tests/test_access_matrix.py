@@ -24,8 +24,11 @@ class Access:
     others: str
     roles: tuple[str, ...] = ()
     for_roles: str = OK
+    exceptions: tuple[tuple[str, str], ...] = ()  # (principal, outcome) pairs that differ from the above
 
     def expected(self, principal: str) -> str:
+        if principal in dict(self.exceptions):
+            return dict(self.exceptions)[principal]
         if principal == "anonymous":
             return self.anonymous
         return self.for_roles if principal in self.roles else self.others
@@ -144,6 +147,57 @@ APPLICATIONS_SECRETARIAT: dict[str, Access] = {
 }
 MATRIX.update(APPLICATIONS_ARTIST | APPLICATIONS_JURY | APPLICATIONS_SECRETARIAT)
 
+# The exhibition, its programme and the open ateliers of the Kunst rett vest season in the URL values (published).
+EXHIBITIONS: dict[str, Access] = {
+    "exhibitions.admin_hosts": ADMIN,
+    "exhibitions.admin_edit_exhibition": ADMIN,
+    "exhibitions.admin_exhibition": ADMIN,
+    "exhibitions.admin_edit_funding": ADMIN,
+    "exhibitions.admin_add_host_contribution": ADMIN_ACTION,
+    "exhibitions.admin_placements": ADMIN,
+    "exhibitions.admin_wall_labels": ADMIN,
+    "exhibitions.admin_price_list": ADMIN,
+    "exhibitions.catalogue": PUBLIC,
+    "exhibitions.admin_programme": ADMIN,
+    "exhibitions.admin_edit_event": ADMIN,
+    "exhibitions.admin_event_signups": ADMIN,
+    "exhibitions.admin_cancel_event": ADMIN_ACTION,
+    "exhibitions.admin_cancel_signup": ADMIN_ACTION,
+    "exhibitions.programme": PUBLIC,
+    "exhibitions.programme_ical": PUBLIC,
+    "exhibitions.sign_up": PUBLIC_ACTION,
+    "exhibitions.cancel_signup": Access(anonymous="404", others="404"),  # the token in the URL values is unknown
+}
+# A fresh volunteer or artist is assigned to no location: the counter is 404 to them, as to anyone not assigned.
+NOT_ASSIGNED = (("volunteer", "404"), ("artist", "404"))
+ATELIERS: dict[str, Access] = {
+    "ateliers.admin_weekends": ADMIN,
+    "ateliers.admin_ateliers": ADMIN,
+    "ateliers.admin_publish_guide": ADMIN_ACTION,
+    # A fresh artist is not accepted: the page tells them so.
+    "ateliers.my_atelier": ARTIST,
+    "ateliers.join_atelier": ARTIST_ACTION,
+    "ateliers.approve_entry": ARTIST_ACTION,
+    "ateliers.guide": PUBLIC,
+    "ateliers.guide_pdf": PUBLIC,
+    "ateliers.my_counters": Access(anonymous=LOGIN, others=FORBIDDEN,
+                                   roles=(Role.ADMIN.value, Role.VOLUNTEER.value, Role.ARTIST.value)),
+    "ateliers.counter": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,),
+                               exceptions=NOT_ASSIGNED),
+    "ateliers.record_taps": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,), for_roles="allowed",
+                                   exceptions=NOT_ASSIGNED),
+    "ateliers.admin_locations": ADMIN,
+    "ateliers.admin_sync_locations": ADMIN_ACTION,
+    "ateliers.admin_assign_counter": ADMIN_ACTION,
+    "ateliers.admin_unassign_counter": ADMIN_ACTION,
+    "ateliers.my_sales": ARTIST,
+    "ateliers.admin_sales_index": ADMIN,
+    "ateliers.admin_sales": ADMIN,
+    "ateliers.admin_figures": ADMIN,
+    "ateliers.admin_figures_export": ADMIN,
+}
+MATRIX.update(EXHIBITIONS | ATELIERS)
+
 
 def _open_call_values(db) -> dict[str, object]:
     """A call in the jury phase with one submitted application, a work, a chosen work and a suggested conflict."""
@@ -162,6 +216,36 @@ def _open_call_values(db) -> dict[str, object]:
             "chosen_id": chosen.id, "conflict_id": conflict.id, "rendition": "thumb", "year": call.year}
 
 
+def _season_values() -> dict[str, object]:
+    """Kunst rett vest 2017: an exhibition with funding, an event with a sign-up, a counting location, a guide."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from kunstvest.ateliers.services import publish_guide
+    from kunstvest.budget.models import BudgetCategory
+    from kunstvest.exhibitions import programme
+    from kunstvest.exhibitions.services import save_funding
+    from kunstvest.reference.services import ensure_season
+
+    project = factories.make_project(code="kunst-rett-vest", name="Kunst rett vest")
+    season = ensure_season(project=project, year=2017)
+    exhibition = factories.make_exhibition(season=season)
+    funding = save_funding(exhibition=exhibition, funder="Sparebankstiftelsen", amount=Decimal("1000"),
+                           budget_line=factories.make_budget_line(project=project, category=BudgetCategory.FOUNDATION))
+    event = programme.save_event(
+        exhibition=exhibition, kind=programme.EventKind.WORKSHOP, title="Verksted", description="",
+        day=exhibition.opens_on, starts=datetime(2017, 1, 1, 12).time(), ends=datetime(2017, 1, 1, 14).time(),
+        place="Verkstedet", language="nb", capacity=10, has_signup=True)
+    signup = programme.sign_up(event=event, name="Kari", email="kari@example.org", seats=1,
+                               now=datetime(2017, 9, 1, tzinfo=UTC))
+    open_ateliers = factories.make_open_ateliers(season=season)
+    factories.make_atelier(open_ateliers=open_ateliers)
+    publish_guide(open_ateliers=open_ateliers, actor=None, anyway=True)
+    location = factories.make_location(exhibition=exhibition)
+    return {"exhibition_id": exhibition.id, "funding_id": funding.id, "event_id": event.id, "signup_id": signup.id,
+            "location_id": location.id}
+
+
 def _url_values(db) -> dict[str, object]:
     """One existing object for every kind of URL parameter."""
     target = factories.make_user(roles=[Role.ARTIST])
@@ -169,8 +253,9 @@ def _url_values(db) -> dict[str, object]:
     venue = factories.make_venue()
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
     open_call = _open_call_values(db)
+    season = _season_values()
     db.session.commit()
-    return {**open_call, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
+    return {**open_call, **season, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
             "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
             "year": line.year, "fmt": "html", "file_format": "csv", "tertial": "2", "funder": "Vestregionen",
             "version_id": versions_of(project=line.project, year=line.year)[0].id}

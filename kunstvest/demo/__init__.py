@@ -1,6 +1,6 @@
 """The demo season: real municipalities, venues and 2017 figures; every person is fictional."""
 
-from kunstvest.demo import foundation, open_call
+from kunstvest.demo import exhibitions, foundation, open_call
 
 DEMO_PASSWORD = foundation.DEMO_PASSWORD
 
@@ -9,4 +9,5 @@ def load_demo_season() -> list[tuple[str, str]]:
     """Load every domain's demo data idempotently; returns the demo logins as (role, email)."""
     logins = foundation.load()
     open_call.load()
+    exhibitions.load()
     return logins

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
-from kunstvest.budget.models import BudgetCategory, BudgetLine, Project, ResultCoverage
+from kunstvest.budget.models import BudgetCategory, BudgetLine, Project, ResultCoverage, Transaction
 from kunstvest.budget.services import (approve_version, record_actual, save_budget_line, save_project,
                                        settle_result, versions_of)
 from kunstvest.common.models import utcnow
@@ -136,6 +136,9 @@ ACTUALS = {
         "Konsertprogram og annonser": "10000",
     },
 }
+# The host contributions are booked by the exhibitions demo when it marks their funding received, so that saving that
+# funding in the app changes the same booking; the entries stay here to keep the other lines' numbering.
+BOOKED_AS_FUNDING = {"Vertskapsbidrag Svelvik kommune", "Vertskapsbidrag Asker kommune"}
 # One booking per four-month period (tertial), so that later period reports have something to show.
 TERTIAL_DATES = ((4, 20), (8, 20), (12, 15))
 
@@ -187,6 +190,11 @@ def _book_actuals(project, year: int, amounts: dict[str, str]) -> None:
     lines = {line.name: line for line in db.session.scalars(
         sa.select(BudgetLine).where(BudgetLine.project_id == project.id, BudgetLine.year == year))}
     for number, (name, total) in enumerate(amounts.items(), start=1):
+        if name in BOOKED_AS_FUNDING:
+            # A demo database loaded before these were booked as funding has them in instalments: remove those.
+            db.session.execute(sa.delete(Transaction).where(
+                Transaction.source_ref.like(f"demo:{project.code}:{year}:{number}:%")))
+            continue
         total = Decimal(total)
         instalment = (total / len(TERTIAL_DATES)).quantize(Decimal("0.01"))
         parts = [instalment] * (len(TERTIAL_DATES) - 1) + [total - instalment * (len(TERTIAL_DATES) - 1)]

@@ -167,6 +167,7 @@ class Signup(TimestampMixin, db.Model):
     seats: Mapped[int] = mapped_column(default=1)
     status: Mapped[SignupStatus] = mapped_column(enum_type(SignupStatus))
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)  # the secret in the cancel link
+    locale: Mapped[str] = mapped_column(sa.String(8), default="nb")  # the language of the emails about it
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

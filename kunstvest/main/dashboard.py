@@ -1,6 +1,8 @@
 """Dashboard panels: what each role can do, with live counts where the foundation has them."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -8,8 +10,13 @@ from flask_babel import lazy_gettext as _l
 from kunstvest.applications import reviewing, services as applications
 from kunstvest.applications.models import Application, ApplicationStatus, CallPhase
 from kunstvest.auth.models import Role, User
+from kunstvest.budget.models import Project
+from kunstvest.exhibitions.services import host_warnings
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.extensions import db
+
+KUNST_RETT_VEST = "kunst-rett-vest"
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass
@@ -18,6 +25,7 @@ class Panel:
     title: str
     links: list[tuple[str, str]] = field(default_factory=list)
     facts: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _admin_panel() -> Panel:
@@ -28,8 +36,12 @@ def _admin_panel() -> Panel:
     call = applications.current_call()
     submitted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
         Application.call_id == call.id, Application.status != ApplicationStatus.DRAFT)) if call else 0
-    return Panel(Role.ADMIN, _l("Secretariat"), links=[
+    project = db.session.scalar(sa.select(Project).where(Project.code == KUNST_RETT_VEST))
+    warnings = [str(warning.message) for warning in host_warnings(project=project, today=datetime.now(OSLO).date())
+                ] if project else []
+    return Panel(Role.ADMIN, _l("Secretariat"), warnings=warnings, links=[
         (_l("Open calls"), "applications.admin_calls"), (_l("Applications by year"), "applications.admin_statistics"),
+        (_l("Exhibitions and hosts"), "exhibitions.admin_hosts"), (_l("Open ateliers"), "ateliers.admin_weekends"),
         (_l("Budget lines"), "budget.index"), (_l("Projects"), "budget.projects"),
         (_l("Municipalities"), "reference.municipalities"), (_l("Venues"), "reference.venues"),
         (_l("Seasons"), "reference.seasons"), (_l("Users and roles"), "admin.users"),
@@ -53,13 +65,18 @@ def _jury_panel(user: User) -> Panel:
 def _artist_panel(user: User) -> Panel:
     return Panel(Role.ARTIST, _l("Artist"), links=[
         (_l("The open call"), "applications.call_page"), (_l("My application"), "applications.my_application"),
-        (_l("Artist profile"), "applications.profile")])
+        (_l("Artist profile"), "applications.profile"), (_l("My atelier"), "ateliers.my_atelier"),
+        (_l("Count visits"), "ateliers.my_counters"), (_l("My sales"), "ateliers.my_sales")])
+
+
+def _volunteer_panel(user: User) -> Panel:
+    return Panel(Role.VOLUNTEER, _l("Volunteer"), links=[(_l("Count visits"), "ateliers.my_counters")])
 
 
 ROLE_PANELS = {
     Role.ADMIN: lambda user: _admin_panel(),
     Role.JURY: _jury_panel,
-    Role.VOLUNTEER: lambda user: Panel(Role.VOLUNTEER, _l("Volunteer")),
+    Role.VOLUNTEER: _volunteer_panel,
     Role.ARTIST: _artist_panel,
     Role.GUARDIAN: lambda user: Panel(Role.GUARDIAN, _l("Parent or guardian")),
     Role.ORCHESTRA_STAFF: lambda user: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff")),

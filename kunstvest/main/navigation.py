@@ -17,8 +17,12 @@ class NavItem:
 NAVIGATION = (
     NavItem(_l("Dashboard"), "main.dashboard"),
     NavItem(_l("My application"), "applications.my_application", (Role.ARTIST,)),
+    NavItem(_l("My atelier"), "ateliers.my_atelier", (Role.ARTIST,)),
+    NavItem(_l("Count visits"), "ateliers.my_counters", (Role.VOLUNTEER, Role.ARTIST)),
     NavItem(_l("Jury"), "applications.jury_index", (Role.JURY,)),
     NavItem(_l("Open calls"), "applications.admin_calls", (Role.ADMIN,)),
+    NavItem(_l("Exhibitions"), "exhibitions.admin_hosts", (Role.ADMIN,)),
+    NavItem(_l("Open ateliers"), "ateliers.admin_weekends", (Role.ADMIN,)),
     NavItem(_l("Budget"), "budget.index", (Role.ADMIN,)),
     NavItem(_l("Reports"), "budget.reports_index", (Role.ADMIN,)),
     NavItem(_l("Reference data"), "reference.municipalities", (Role.ADMIN,)),

@@ -109,3 +109,33 @@ def test_the_jury_panel_counts_what_is_left_to_score_and_the_admin_panel_the_app
     assert "<dt>Applications left for you to score</dt><dd>2</dd>" in html
     assert "<dt>Applications to the current call</dt><dd>3</dd>" in html
     assert 'href="/applications/jury/"' in html
+
+
+def test_the_admin_panel_warns_when_next_years_host_is_not_settled(client, login, db):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from kunstvest.exhibitions.models import HostStatus
+    from kunstvest.reference.services import ensure_season
+    from tests import factories
+
+    login(Role.ADMIN)
+    project = factories.make_project(code="kunst-rett-vest", name="Kunst rett vest")
+    db.session.commit()
+    next_year = date.today().year + 1
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    with force_locale("en"):
+        missing = client.get("/dashboard").get_data(as_text=True)
+        exhibition = factories.make_exhibition(season=ensure_season(project=project, year=next_year),
+                                               host_status=HostStatus.IN_TALKS)
+        db.session.commit()
+        in_talks = client.get("/dashboard").get_data(as_text=True)
+        exhibition.host_status = HostStatus.CONFIRMED
+        db.session.commit()
+        settled = client.get("/dashboard").get_data(as_text=True)
+
+    assert f"Kunst rett vest {next_year} has no host municipality yet" in missing
+    assert f"The host of Kunst rett vest {next_year} is not confirmed" in in_talks
+    assert "flash-warning" not in settled
