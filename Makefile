@@ -40,7 +40,7 @@ translations: install
 	$(BIN)/pybabel -q compile -d kunstvest/translations
 
 extract-messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o kunstvest/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --ignore-dirs=".* node_modules" -o kunstvest/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel -q update -i kunstvest/translations/messages.pot -d kunstvest/translations --no-fuzzy-matching
 
 migrate: install
