@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from kunstvest.errors import bp as errors_bp
     from kunstvest.exhibitions import bp as exhibitions_bp
     from kunstvest.main import bp as main_bp
+    from kunstvest.orchestra import bp as orchestra_bp
     from kunstvest.reference import bp as reference_bp
 
     app.register_blueprint(main_bp)
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp, url_prefix="/applications")
     app.register_blueprint(exhibitions_bp, url_prefix="/exhibitions")
     app.register_blueprint(ateliers_bp, url_prefix="/ateliers")
+    app.register_blueprint(orchestra_bp, url_prefix="/orchestra")
 
 
 def content_security_policy(map_tile_url: str) -> str:

@@ -5,6 +5,8 @@ import itertools
 from decimal import Decimal
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.models import BudgetCategory
@@ -276,3 +278,59 @@ def make_location(*, exhibition=None, atelier=None, users=()):
     db.session.add(location)
     db.session.flush()
     return location
+
+
+# --- the youth orchestra ---------------------------------------------------------------------------------------------------
+
+def make_orchestra_season(*, year: int = 2017, season=None, **fields):
+    """An orchestra season starting 1 September of `year`, with the standard sections."""
+    from datetime import date
+
+    from kunstvest.orchestra.models import OrchestraSeason
+    from kunstvest.orchestra.sections import ensure_sections
+    from kunstvest.reference.services import ensure_season
+
+    ensure_sections()
+    season = season or ensure_season(project=make_project(), year=year)
+    orchestra_season = OrchestraSeason(season=season, starts_on=fields.pop("starts_on", date(season.year, 9, 1)),
+                                       ends_on=fields.pop("ends_on", date(season.year + 1, 6, 30)), **fields)
+    db.session.add(orchestra_season)
+    db.session.flush()
+    return orchestra_season
+
+
+def make_child(*, guardians=(), date_of_birth=None, instrument: str = "violin", years_played: int = 2, **fields):
+    """A child of the given guardians (users with the guardian role are made when none are given)."""
+    from datetime import date
+
+    from kunstvest.orchestra.models import Child, ChildInstrument, Guardianship
+
+    guardians = list(guardians) or [make_user(roles=[Role.GUARDIAN])]
+    number = next(_sequence)
+    child = Child(first_name=fields.pop("first_name", f"Barn{number}"), last_name=fields.pop("last_name", "Hansen"),
+                  date_of_birth=date_of_birth or date(2005, 5, 17), municipality=fields.pop("municipality", None)
+                  or make_municipality(), instruments=[ChildInstrument(instrument=instrument,
+                                                                       years_played=years_played)],
+                  guardianships=[Guardianship(user_id=guardian.id) for guardian in guardians], **fields)
+    db.session.add(child)
+    db.session.flush()
+    return child
+
+
+def make_enrolment(*, orchestra_season, child=None, status=None, section_code: str | None = None, **fields):
+    """A child's enrolment in a season (admitted to the section of their instrument unless told otherwise)."""
+    from kunstvest.orchestra.models import Enrolment, EnrolmentStatus, Group, Section
+
+    child = child or make_child()
+    instrument = child.instruments[0].instrument
+    status = status or EnrolmentStatus.ADMITTED
+    section = None
+    if status == EnrolmentStatus.ADMITTED:
+        query = sa.select(Section).where(Section.code == section_code) if section_code else (
+            sa.select(Section).where(Section.instrument == instrument).order_by(Section.position))
+        section = db.session.scalars(query).first()
+    enrolment = Enrolment(orchestra_season=orchestra_season, child=child, status=status, instrument=instrument,
+                          section=section, group=fields.pop("group", Group.SENIOR if section else None), **fields)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
