@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from kunstvest.extensions import db
+from kunstvest.orchestra.cli import orchestra_cli
 
 demo_cli = AppGroup("demo", help="The demo season.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -93,4 +94,4 @@ def backup(target_dir: str | None) -> None:
     click.echo(f"Backup written to {path}")
 
 
-COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup)
+COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup, orchestra_cli)

@@ -92,6 +92,19 @@ def client(app):
 
 
 @pytest.fixture
+def demo_loaded_twice(runner, db):
+    """`flask demo load` run twice; returns the first run's output and every table's row count after each run."""
+    outputs, counts = [], []
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+        counts.append({table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                       for table in db.metadata.sorted_tables})
+    return outputs[0], counts[0], counts[1]
+
+
+@pytest.fixture
 def runner(app):
     """A CLI runner for `flask …` commands."""
     return app.test_cli_runner()

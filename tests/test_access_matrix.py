@@ -198,6 +198,59 @@ ATELIERS: dict[str, Access] = {
 }
 MATRIX.update(EXHIBITIONS | ATELIERS)
 
+# The youth orchestra. The child and enrolment in the URL values belong to another family: a fresh guardian gets 404.
+STAFF_ROLES = (Role.ORCHESTRA_STAFF.value, Role.ADMIN.value)
+ORCHESTRA_STAFF = Access(anonymous=LOGIN, others=FORBIDDEN, roles=STAFF_ROLES)
+ORCHESTRA_STAFF_ACTION = Access(anonymous=LOGIN, others=FORBIDDEN, roles=STAFF_ROLES, for_roles="allowed")
+GUARDIAN = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.GUARDIAN.value,))
+OTHER_FAMILY = Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.GUARDIAN.value,), for_roles="404")
+ORCHESTRA: dict[str, Access] = {
+    "orchestra.about": PUBLIC,
+    "orchestra.my_children": GUARDIAN,
+    "orchestra.register_child": GUARDIAN,
+    "orchestra.edit_child": OTHER_FAMILY,
+    "orchestra.invite_guardian": OTHER_FAMILY,
+    "orchestra.child_consent": OTHER_FAMILY,
+    "orchestra.child_health": OTHER_FAMILY,
+    "orchestra.accept_invitation": Access(anonymous=LOGIN, others="404"),  # the token in the URL values is unknown
+    "orchestra.staff_consent_texts": ORCHESTRA_STAFF,
+    "orchestra.staff_child_health": ORCHESTRA_STAFF,
+    "orchestra.staff_seasons": ORCHESTRA_STAFF,
+    "orchestra.staff_edit_season": ORCHESTRA_STAFF,
+    "orchestra.staff_targets": ORCHESTRA_STAFF,
+    "orchestra.staff_applications": ORCHESTRA_STAFF,
+    "orchestra.staff_waiting_list": ORCHESTRA_STAFF,
+    "orchestra.staff_reregistration": ORCHESTRA_STAFF,
+    "orchestra.staff_roster": ORCHESTRA_STAFF,
+    "orchestra.staff_roster_export": ORCHESTRA_STAFF,
+    "orchestra.staff_figures": ORCHESTRA_STAFF,
+    "orchestra.staff_decide": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_offer_next": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_expire_offers": ORCHESTRA_STAFF_ACTION,
+    "orchestra.offer": OTHER_FAMILY,
+    "orchestra.answer_offer": OTHER_FAMILY,
+    "orchestra.staff_events": ORCHESTRA_STAFF,
+    "orchestra.staff_edit_event": ORCHESTRA_STAFF,
+    "orchestra.staff_event": ORCHESTRA_STAFF,
+    "orchestra.staff_replies": ORCHESTRA_STAFF,
+    "orchestra.staff_attendance": ORCHESTRA_STAFF,
+    "orchestra.staff_message": ORCHESTRA_STAFF,
+    "orchestra.staff_add_session": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_remove_session": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_add_staff": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_remove_staff": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_book_fees": ORCHESTRA_STAFF_ACTION,
+    "orchestra.my_calendar": GUARDIAN,
+    "orchestra.calendar_link": GUARDIAN,
+    "orchestra.reply": OTHER_FAMILY,
+    # Anyone on the event's staff may take attendance; to everyone else the page does not exist.
+    "orchestra.take_attendance": Access(anonymous=LOGIN, others="404", roles=STAFF_ROLES),
+    "orchestra.guardian_ical": Access(anonymous="404", others="404"),  # the token in the URL values is unknown
+    "orchestra.public_calendar": PUBLIC,
+    "orchestra.public_ical": PUBLIC,
+}
+MATRIX.update(ORCHESTRA)
+
 
 def _open_call_values(db) -> dict[str, object]:
     """A call in the jury phase with one submitted application, a work, a chosen work and a suggested conflict."""
@@ -246,6 +299,27 @@ def _season_values() -> dict[str, object]:
             "location_id": location.id}
 
 
+def _orchestra_values() -> dict[str, object]:
+    """An orchestra season with a child of another family, offered a place."""
+    from kunstvest.orchestra.models import EnrolmentStatus
+
+    from datetime import date, time
+
+    from kunstvest.orchestra import events
+    from kunstvest.orchestra.models import EventKind, SessionKind, StaffRole
+
+    orchestra_season = factories.make_orchestra_season()
+    enrolment = factories.make_enrolment(orchestra_season=orchestra_season, status=EnrolmentStatus.OFFERED)
+    event = events.save_event(orchestra_season=orchestra_season, kind=EventKind.REHEARSAL_WEEKEND, title="Helgesamling",
+                              starts_on=date(2017, 9, 9), ends_on=date(2017, 9, 10), place="Lier kulturskole")
+    tutor = events.add_staff(event=event, name="Tutor", role=StaffRole.SECTION_TUTOR)
+    session = events.add_session(event=event, kind=SessionKind.TUTTI, day=date(2017, 9, 9), starts=time(10),
+                                 ends=time(12))
+    return {"orchestra_season_id": orchestra_season.id, "enrolment_id": enrolment.id,
+            "child_id": enrolment.child_id, "orchestra_event_id": event.id, "staff_id": tutor.id,
+            "session_id": session.id}
+
+
 def _url_values(db) -> dict[str, object]:
     """One existing object for every kind of URL parameter."""
     target = factories.make_user(roles=[Role.ARTIST])
@@ -254,8 +328,9 @@ def _url_values(db) -> dict[str, object]:
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
     open_call = _open_call_values(db)
     season = _season_values()
+    orchestra = _orchestra_values()
     db.session.commit()
-    return {**open_call, **season, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
+    return {**open_call, **season, **orchestra, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
             "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
             "year": line.year, "fmt": "html", "file_format": "csv", "tertial": "2", "funder": "Vestregionen",
             "version_id": versions_of(project=line.project, year=line.year)[0].id}

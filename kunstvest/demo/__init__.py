@@ -1,6 +1,6 @@
 """The demo season: real municipalities, venues and 2017 figures; every person is fictional."""
 
-from kunstvest.demo import exhibitions, foundation, open_call
+from kunstvest.demo import exhibitions, foundation, open_call, orchestra
 
 DEMO_PASSWORD = foundation.DEMO_PASSWORD
 
@@ -10,4 +10,5 @@ def load_demo_season() -> list[tuple[str, str]]:
     logins = foundation.load()
     open_call.load()
     exhibitions.load()
+    orchestra.load()
     return logins

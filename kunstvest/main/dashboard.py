@@ -78,8 +78,12 @@ ROLE_PANELS = {
     Role.JURY: _jury_panel,
     Role.VOLUNTEER: _volunteer_panel,
     Role.ARTIST: _artist_panel,
-    Role.GUARDIAN: lambda user: Panel(Role.GUARDIAN, _l("Parent or guardian")),
-    Role.ORCHESTRA_STAFF: lambda user: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff")),
+    Role.GUARDIAN: lambda user: Panel(Role.GUARDIAN, _l("Parent or guardian"), links=[
+        (_l("My children"), "orchestra.my_children"), (_l("Register a child"), "orchestra.register_child"),
+        (_l("Orchestra calendar"), "orchestra.my_calendar"), (_l("Calendar link"), "orchestra.calendar_link")]),
+    Role.ORCHESTRA_STAFF: lambda user: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff"), links=[
+        (_l("Seasons, admission and roster"), "orchestra.staff_seasons"),
+        (_l("Member figures"), "orchestra.staff_figures"), (_l("Consent texts"), "orchestra.staff_consent_texts")]),
 }
 
 

@@ -25,20 +25,11 @@ from kunstvest.extensions import db as _db
 from kunstvest.reference.models import Season
 
 
-def _row_counts() -> dict[str, int]:
-    return {table.name: _db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in _db.metadata.sorted_tables}
-
-
 @pytest.fixture
-def demo(runner, db):
+def demo(demo_loaded_twice):
     """The demo season loaded twice; returns the row counts after each load."""
-    counts = []
-    for _ in range(2):
-        result = runner.invoke(args=["demo", "load"])
-        assert result.exit_code == 0, result.output
-        counts.append(_row_counts())
-    return counts
+    _, first, second = demo_loaded_twice
+    return first, second
 
 
 def _call(year: int) -> OpenCall:

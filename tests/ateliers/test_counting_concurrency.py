@@ -102,8 +102,9 @@ def test_twenty_phones_tapping_at_once_count_exactly_2000_and_resending_changes_
 
     assert sum(answer["accepted"] for client in answers for answer in client) == CLIENTS * TAPS_PER_CLIENT
     assert _stored(db, location_id) == (2000, 2000)
-    # The last answer any phone saw is at most the total, and the total after everything is exactly 2,000.
-    assert max(answer["today_total"] for client in answers for answer in client) == 2000
+    # A phone's answer shows the total as its own transaction saw it: never more than what is stored. (The last
+    # to commit may not see one that committed a moment before it, so the highest answer can be 1,999.)
+    assert max(answer["today_total"] for client in answers for answer in client) <= 2000
 
     again = _send_together(url, sessions, bodies)
 

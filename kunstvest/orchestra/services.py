@@ -1,0 +1,389 @@
+"""Registration by guardians: children and their instruments, the age rule, second guardians, versioned consent and
+health information that only the staff and the weekend's leaders may read."""
+
+import enum
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from kunstvest.auth.models import Role, User
+from kunstvest.auth.services import grant_role, normalise_email
+from kunstvest.common.audit import record_audit
+from kunstvest.common.models import utcnow
+from kunstvest.common.outbox import queue_mail
+from kunstvest.extensions import db
+from kunstvest.orchestra.models import (Child, ChildInstrument, ConsentPurpose, ConsentRecord, ConsentText, Enrolment,
+                                        EnrolmentStatus, EventStaff, GuardianInvitation, Guardianship, HealthInfo,
+                                        Level, OrchestraEvent, OrchestraSeason)
+from kunstvest.orchestra.sections import INSTRUMENT_LABELS
+from kunstvest.reference.models import Municipality
+
+LEVEL_LABELS = {Level.BEGINNER: _l("Beginner"), Level.INTERMEDIATE: _l("Intermediate"),
+                Level.ADVANCED: _l("Advanced")}
+
+ENROLMENT_STATUS_LABELS = {
+    EnrolmentStatus.APPLIED: _l("Applied, waiting for the staff"),
+    EnrolmentStatus.WAITLISTED: _l("On the waiting list"),
+    EnrolmentStatus.OFFERED: _l("Offered a place"), EnrolmentStatus.ADMITTED: _l("Member"),
+    EnrolmentStatus.DECLINED: _l("Declined"), EnrolmentStatus.EXPIRED: _l("Offer expired"),
+    EnrolmentStatus.LEFT: _l("Left the orchestra"),
+}
+
+CONSENT_PURPOSE_LABELS = {
+    ConsentPurpose.PHOTOS_WEB: _l("Photos on the web"), ConsentPurpose.PHOTOS_PRESS: _l("Photos in the press"),
+    ConsentPurpose.HEALTH_INFO: _l("Storing health information"),
+    ConsentPurpose.TRAVEL: _l("Travel with the orchestra"),
+}
+
+# What the roster shows when a consent is not given under the current text.
+CONSENT_MISSING_LABELS = {
+    ConsentPurpose.PHOTOS_WEB: _l("no photos on web"), ConsentPurpose.PHOTOS_PRESS: _l("no photos in press"),
+    ConsentPurpose.HEALTH_INFO: _l("no health info"), ConsentPurpose.TRAVEL: _l("no travel"),
+}
+
+
+class RegistrationError(ValueError):
+    """A rule of registration was broken; the message is shown to the guardian."""
+
+
+class ConsentError(ValueError):
+    """A consent rule was broken; the message is shown to the user."""
+
+
+# --- seasons and the age rule -----------------------------------------------------------------------------------------
+
+def registration_season() -> OrchestraSeason | None:
+    """The newest season open for registration, if any."""
+    return db.session.scalars(sa.select(OrchestraSeason).where(OrchestraSeason.is_registration_open)
+                              .order_by(OrchestraSeason.starts_on.desc()).limit(1)).first()
+
+
+def age_on(*, date_of_birth: date, day: date) -> int:
+    """Age in whole years on `day`."""
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def check_age(*, date_of_birth: date, orchestra_season: OrchestraSeason) -> None:
+    """Refuse a child younger than min_age or older than max_age on the day the season starts."""
+    age = age_on(date_of_birth=date_of_birth, day=orchestra_season.starts_on)
+    if not orchestra_season.min_age <= age <= orchestra_season.max_age:
+        raise RegistrationError(_l(
+            "The orchestra is for children aged %(low)d to %(high)d on %(start)s, when the season starts; "
+            "this child will be %(age)d then.", low=orchestra_season.min_age, high=orchestra_season.max_age,
+            start=format_date(orchestra_season.starts_on, "long"), age=age))
+
+
+# --- children ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """What a guardian tells about a child; `instruments` is (instrument, years played), the main one first."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    instruments: list[tuple[str, int]]
+    level: Level
+    teacher: str
+    school: str
+    culture_school: str
+    municipality: Municipality | None
+    notes: str
+
+
+def _check_instruments(instruments: list[tuple[str, int]]) -> None:
+    names = [instrument for instrument, _years in instruments]
+    if not names:
+        raise RegistrationError(_l("Choose the child's main instrument."))
+    if any(name not in INSTRUMENT_LABELS for name in names):
+        raise RegistrationError(_l("Choose an instrument from the list."))
+    if len(set(names)) != len(names):
+        raise RegistrationError(_l("The second instrument must differ from the main instrument."))
+
+
+def _apply_details(child: Child, details: ChildDetails) -> None:
+    for field in ("first_name", "last_name", "date_of_birth", "level", "teacher", "school", "culture_school",
+                  "municipality", "notes"):
+        setattr(child, field, getattr(details, field))
+    wanted = list(details.instruments)
+    if [(item.instrument, item.years_played) for item in child.instruments] == wanted:
+        return
+    if child.instruments:
+        # The old rows go first: re-adding an instrument in the same flush would break the unique constraint.
+        child.instruments.clear()
+        db.session.flush()
+    child.instruments.extend(ChildInstrument(instrument=name, years_played=years) for name, years in wanted)
+
+
+def register_child(*, guardian: User, orchestra_season: OrchestraSeason, details: ChildDetails) -> Child:
+    """Register a child for a season: the child, the guardian's guardianship and an application for the main
+    instrument."""
+    if not orchestra_season.is_registration_open:
+        raise RegistrationError(_l("Registration for this season is closed."))
+    _check_instruments(details.instruments)
+    check_age(date_of_birth=details.date_of_birth, orchestra_season=orchestra_season)
+    child = Child(guardianships=[Guardianship(user_id=guardian.id)])
+    _apply_details(child, details)
+    db.session.add(child)
+    db.session.add(Enrolment(orchestra_season=orchestra_season, child=child, status=EnrolmentStatus.APPLIED,
+                             instrument=details.instruments[0][0]))
+    db.session.flush()
+    return child
+
+
+def update_child(*, child: Child, details: ChildDetails) -> None:
+    """Change what the guardian told about a child; the age rule is checked again against the child's seasons, and
+    an application not yet handled follows a new main instrument."""
+    _check_instruments(details.instruments)
+    enrolments = enrolments_of(children=[child]).get(child.id, [])
+    if details.date_of_birth != child.date_of_birth:
+        for enrolment in enrolments:
+            check_age(date_of_birth=details.date_of_birth, orchestra_season=enrolment.orchestra_season)
+    _apply_details(child, details)
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.APPLIED:
+            enrolment.instrument = details.instruments[0][0]
+    db.session.flush()
+
+
+def children_of(*, user: User) -> list[Child]:
+    """The children a user is a guardian of, by first name."""
+    return list(db.session.scalars(
+        sa.select(Child).join(Guardianship).where(Guardianship.user_id == user.id)
+        .order_by(Child.first_name, Child.id)))
+
+
+def child_of(*, user: User, child_id: int) -> Child | None:
+    """The child with this id if the user is one of its guardians; None otherwise (another family's child)."""
+    return db.session.scalars(sa.select(Child).join(Guardianship).where(
+        Child.id == child_id, Guardianship.user_id == user.id)).first()
+
+
+def enrolments_of(*, children: list[Child]) -> dict[int, list[Enrolment]]:
+    """Each child's enrolments, oldest season first, in one query."""
+    result: dict[int, list[Enrolment]] = {child.id: [] for child in children}
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).join(OrchestraSeason).where(Enrolment.child_id.in_(list(result)))
+        .options(sa.orm.contains_eager(Enrolment.orchestra_season))
+        .order_by(OrchestraSeason.starts_on, Enrolment.id))
+    for enrolment in enrolments:
+        result[enrolment.child_id].append(enrolment)
+    return result
+
+
+# --- a second guardian ------------------------------------------------------------------------------------------------
+
+def invite_guardian(*, child: Child, email: str, invited_by: User) -> GuardianInvitation:
+    """Invite another guardian by email: they follow the link, log in or register, and then see the child too."""
+    email = normalise_email(email)
+    guardian_emails = set(db.session.scalars(sa.select(User.email).join(Guardianship).where(
+        Guardianship.child_id == child.id)))
+    if email in guardian_emails:
+        raise RegistrationError(_l("%(email)s is already a guardian of %(name)s.", email=email, name=child.first_name))
+    invitation = GuardianInvitation(child=child, email=email, token=secrets.token_urlsafe(32),
+                                    invited_by_id=invited_by.id)
+    db.session.add(invitation)
+    db.session.flush()
+    queue_mail(to=email, template="orchestra_invitation",
+               subject=_l("You are invited to follow %(name)s in the youth orchestra", name=child.first_name),
+               locale=invited_by.locale, invitation=invitation, child=child, inviter=invited_by)
+    record_audit(actor=invited_by, action="orchestra.guardian_invited", target=child)
+    return invitation
+
+
+def pending_invitations(*, child: Child) -> list[GuardianInvitation]:
+    """The child's invitations not yet accepted, oldest first."""
+    return list(db.session.scalars(sa.select(GuardianInvitation).where(
+        GuardianInvitation.child_id == child.id, GuardianInvitation.accepted_at.is_(None))
+        .order_by(GuardianInvitation.id)))
+
+
+def open_invitation(*, token: str) -> GuardianInvitation | None:
+    """The invitation with this token if it has not been used yet."""
+    return db.session.scalars(sa.select(GuardianInvitation).where(
+        GuardianInvitation.token == token, GuardianInvitation.accepted_at.is_(None))).first()
+
+
+def accept_invitation(*, invitation: GuardianInvitation, user: User) -> Child:
+    """Make the user a guardian of the invited child (with the guardian role); the invitation is used up."""
+    if invitation.accepted_at is not None:
+        raise RegistrationError(_l("This invitation has already been used."))
+    invitation.accepted_at = utcnow()
+    if not user.has_role(Role.GUARDIAN):
+        grant_role(user=user, role=Role.GUARDIAN, granted_by=user)
+    child = invitation.child
+    if db.session.get(Guardianship, (child.id, user.id)) is None:
+        db.session.add(Guardianship(child_id=child.id, user_id=user.id))
+    record_audit(actor=user, action="orchestra.guardian_added", target=child,
+                 details={"invitation_id": invitation.id})
+    db.session.flush()
+    return child
+
+
+# --- consent ----------------------------------------------------------------------------------------------------------
+
+class ConsentAnswer(enum.StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"  # answered no, or took a consent back
+    NOT_ANSWERED = "not_answered"
+
+
+CONSENT_ANSWER_LABELS = {ConsentAnswer.GIVEN: _l("Given"), ConsentAnswer.WITHDRAWN: _l("Not given"),
+                         ConsentAnswer.NOT_ANSWERED: _l("Not answered")}
+
+
+def _current_text_ids():
+    newest = (sa.select(ConsentText.purpose, sa.func.max(ConsentText.version).label("version"))
+              .group_by(ConsentText.purpose).subquery())
+    return sa.select(ConsentText.id).join(newest, sa.and_(ConsentText.purpose == newest.c.purpose,
+                                                          ConsentText.version == newest.c.version))
+
+
+def current_texts() -> dict[ConsentPurpose, ConsentText]:
+    """The newest version of the text for each purpose that has one, in the purposes' order."""
+    texts = {text.purpose: text for text in db.session.scalars(
+        sa.select(ConsentText).where(ConsentText.id.in_(_current_text_ids())))}
+    return {purpose: texts[purpose] for purpose in ConsentPurpose if purpose in texts}
+
+
+def publish_consent_text(*, purpose: ConsentPurpose, text: str, actor: User) -> ConsentText:
+    """Publish a new version of a purpose's text; consents given to earlier versions stop counting."""
+    newest = db.session.scalar(sa.select(sa.func.max(ConsentText.version)).where(ConsentText.purpose == purpose))
+    consent_text = ConsentText(purpose=purpose, version=(newest or 0) + 1, text=text.strip(), published_at=utcnow())
+    db.session.add(consent_text)
+    db.session.flush()
+    record_audit(actor=actor, action="orchestra.consent_text_published", target=consent_text,
+                 details={"purpose": purpose.value, "version": consent_text.version})
+    return consent_text
+
+
+def record_consent(*, child: Child, consent_text: ConsentText, is_given: bool, by: User) -> ConsentRecord:
+    """Append a consent given or withdrawn against the current version of a text; withdrawing the health consent
+    blanks the stored health information."""
+    if current_texts().get(consent_text.purpose) != consent_text:
+        raise ConsentError(_l("This text has been replaced by a newer version; answer the new one."))
+    record = ConsentRecord(child_id=child.id, consent_text=consent_text, is_given=is_given,
+                           recorded_by_id=by.id if by else None, recorded_at=utcnow())
+    db.session.add(record)
+    if consent_text.purpose == ConsentPurpose.HEALTH_INFO and not is_given:
+        health = health_info_of(child=child)
+        if health is not None:
+            health.allergies = health.medical = ""
+    db.session.flush()
+    return record
+
+
+def consent_state(*, children: list[Child]) -> dict[int, dict[ConsentPurpose, ConsentAnswer]]:
+    """Per child and purpose: given, withdrawn or not answered; only answers to the current texts count (one
+    query)."""
+    state = {child.id: {purpose: ConsentAnswer.NOT_ANSWERED for purpose in ConsentPurpose} for child in children}
+    if not state:
+        return state
+    answers = db.session.execute(
+        sa.select(ConsentRecord.child_id, ConsentText.purpose, ConsentRecord.is_given)
+        .join(ConsentText, ConsentRecord.consent_text_id == ConsentText.id)
+        .where(ConsentRecord.child_id.in_(list(state)), ConsentText.id.in_(_current_text_ids()))
+        .order_by(ConsentRecord.recorded_at, ConsentRecord.id))
+    for child_id, purpose, is_given in answers:
+        state[child_id][purpose] = ConsentAnswer.GIVEN if is_given else ConsentAnswer.WITHDRAWN
+    return state
+
+
+def consent_summary(*, children: list[Child]) -> dict[int, dict[ConsentPurpose, bool | None]]:
+    """Per child and purpose: True (given), False (withdrawn or refused) or None (not answered the current text)."""
+    as_bool = {ConsentAnswer.GIVEN: True, ConsentAnswer.WITHDRAWN: False, ConsentAnswer.NOT_ANSWERED: None}
+    return {child_id: {purpose: as_bool[answer] for purpose, answer in answers.items()}
+            for child_id, answers in consent_state(children=children).items()}
+
+
+def consent_label(answers: dict[ConsentPurpose, bool | None]) -> str:
+    """A short label for the roster, e.g. "no photos on web, no travel"; empty when every consent is given."""
+    return ", ".join(str(CONSENT_MISSING_LABELS[purpose]) for purpose in ConsentPurpose
+                     if answers.get(purpose) is not True)
+
+
+def consent_labels(*, children: list[Child]) -> dict[int, str]:
+    """The roster's short consent label per child id (one query)."""
+    return {child_id: consent_label(answers) for child_id, answers in consent_summary(children=children).items()}
+
+
+def record_consents(*, child: Child, answers: dict[ConsentPurpose, bool], by: User) -> int:
+    """Record the answers that differ from the child's current state; returns how many were recorded."""
+    texts = current_texts()
+    current = consent_state(children=[child])[child.id]
+    recorded = 0
+    for purpose, is_given in answers.items():
+        wanted = ConsentAnswer.GIVEN if is_given else ConsentAnswer.WITHDRAWN
+        if purpose in texts and current[purpose] != wanted:
+            record_consent(child=child, consent_text=texts[purpose], is_given=is_given, by=by)
+            recorded += 1
+    return recorded
+
+
+def consent_history(*, child: Child) -> list[ConsentRecord]:
+    """Every consent record of a child, newest first."""
+    return list(db.session.scalars(sa.select(ConsentRecord).where(ConsentRecord.child_id == child.id)
+                                   .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())))
+
+
+# --- health information -----------------------------------------------------------------------------------------------
+
+def health_info_of(*, child: Child) -> HealthInfo | None:
+    """The child's stored health information (no audit: for the guardian's own form)."""
+    return db.session.scalars(sa.select(HealthInfo).where(HealthInfo.child_id == child.id)).first()
+
+
+def has_health_consent(*, child: Child) -> bool:
+    """Whether the guardian has consented to storing health information under the current text."""
+    return consent_state(children=[child])[child.id][ConsentPurpose.HEALTH_INFO] == ConsentAnswer.GIVEN
+
+
+def save_health_info(*, child: Child, allergies: str, medical: str, emergency_contacts: str) -> HealthInfo:
+    """Store the child's health and allergy information and emergency contacts; needs the current health consent."""
+    if not has_health_consent(child=child):
+        raise ConsentError(_l("Health information can be stored only when you have consented to it under the "
+                              "current text. Give the consent first."))
+    health = health_info_of(child=child) or HealthInfo(child_id=child.id)
+    health.allergies, health.medical, health.emergency_contacts = allergies, medical, emergency_contacts
+    db.session.add(health)
+    db.session.flush()
+    return health
+
+
+def can_read_health(*, user: User, child: Child) -> bool:
+    """Orchestra staff and admins, and leaders of an event in a season where the child is a member."""
+    if user.has_role(Role.ORCHESTRA_STAFF, Role.ADMIN):
+        return True
+    member_seasons = sa.select(Enrolment.orchestra_season_id).where(
+        Enrolment.child_id == child.id, Enrolment.status == EnrolmentStatus.ADMITTED)
+    return db.session.scalar(sa.select(sa.exists().where(
+        EventStaff.user_id == user.id, EventStaff.is_leader, EventStaff.event_id == OrchestraEvent.id,
+        OrchestraEvent.orchestra_season_id.in_(member_seasons))))
+
+
+def read_health_info(*, child: Child, reader: User, ip: str | None = None) -> HealthInfo | None:
+    """The child's health information for someone allowed to read it; the read is audited."""
+    if not can_read_health(user=reader, child=child):
+        raise PermissionError("not allowed to read this child's health information")
+    record_audit(actor=reader, action="orchestra.health_read", target=child, details={"child_id": child.id}, ip=ip)
+    return health_info_of(child=child)
+
+
+# --- leaving ----------------------------------------------------------------------------------------------------------
+
+def anonymise_child(*, child: Child) -> None:
+    """Blank a child's name, notes and health information; date of birth, municipality and enrolments stay for the
+    figures."""
+    child.first_name = child.last_name = "—"
+    child.notes = child.teacher = child.school = child.culture_school = ""
+    child.anonymised_at = utcnow()
+    health = health_info_of(child=child)
+    if health is not None:
+        health.allergies = health.medical = health.emergency_contacts = ""
+    db.session.execute(sa.delete(GuardianInvitation).where(GuardianInvitation.child_id == child.id))
+    db.session.flush()
