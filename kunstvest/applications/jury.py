@@ -11,6 +11,7 @@ from kunstvest.applications.labels import DISCIPLINE_LABELS
 from kunstvest.applications.models import Application, Conflict, OpenCall
 from kunstvest.auth.models import Role
 from kunstvest.common.decorators import role_required
+from kunstvest.common.forms import flash_errors
 from kunstvest.extensions import db
 
 
@@ -34,13 +35,6 @@ def _readable_application(call: OpenCall, application_id: int) -> Application:
             or not reviewing.may_read(application=application, juror=current_user)):
         abort(404)
     return application
-
-
-def _flash_errors(form) -> None:
-    """Flash the errors of a form that has no page of its own to show them on."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
 
 
 def _after_scoring(call: OpenCall, application: Application) -> str:
@@ -115,7 +109,7 @@ def jury_declare_conflict(call_id: int, application_id: int):
     application = _readable_application(call, application_id)
     form = DeclareConflictForm(prefix=CONFLICT_PREFIX)
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
     reviewing.declare_conflict(application=application, juror=current_user, reason=(form.reason.data or "").strip())
     db.session.commit()
@@ -133,7 +127,7 @@ def jury_resolve_conflict(conflict_id: int):
     call_id = conflict.application.call_id
     form = ConflictAnswerForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for(".jury_call", call_id=call_id))
     is_conflict = form.is_conflict.data == "1"
     reviewing.resolve_conflict(conflict=conflict, juror=current_user, is_conflict=is_conflict)

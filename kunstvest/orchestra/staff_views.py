@@ -12,7 +12,7 @@ from kunstvest.auth.models import Role
 from kunstvest.budget.exports import report_to_xlsx
 from kunstvest.budget.models import Project
 from kunstvest.common.decorators import role_required
-from kunstvest.common.forms import choices
+from kunstvest.common.forms import choices, flash_errors
 from kunstvest.extensions import db
 from kunstvest.orchestra import admission, bp
 from kunstvest.orchestra.models import Enrolment, EnrolmentStatus, Group, OrchestraSeason, Section
@@ -139,7 +139,7 @@ def staff_decide(enrolment_id: int):
     form = _decision_form(enrolment, admission.all_sections())
     back = redirect(url_for("orchestra.staff_applications", orchestra_season_id=enrolment.orchestra_season_id))
     if not form.validate_on_submit():
-        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+        flash_errors(form)
         return back
     section = db.session.get(Section, form.section_id.data) if form.section_id.data else None
     group = Group(form.group.data) if form.group.data else None
