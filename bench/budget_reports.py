@@ -11,7 +11,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from harness import (BenchError, database_url_from_env, development_app, format_ratio, login_session,
+from harness import (BenchError, database_url_from_env, load_arguments, development_app, format_ratio, login_session,
                      migrate_and_load_demo, print_table, ratios, request, run_load, running_gunicorn,
                      write_results)
 
@@ -22,9 +22,7 @@ TRANSACTIONS = 50_000
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser = load_arguments(__doc__.splitlines()[0])
     parser.add_argument("--transactions", type=int, default=TRANSACTIONS, help="transactions in the year")
     return parser.parse_args(argv)
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from harness import (BenchError, LoadResult, Server, database_url_from_env, development_app, format_ratio,
-                     login_session, migrate_and_load_demo, print_table, ratios, request, run_load, running_gunicorn,
-                     write_results)
+                     load_arguments, login_session, migrate_and_load_demo, print_table, ratios, request, run_load,
+                     running_gunicorn, write_results)
 
 BENCH_YEAR = 2017
 BUDGET_PATH = f"/budget/?year={BENCH_YEAR}"
@@ -33,9 +33,7 @@ FUNDERS = ["Vestregionen", "Akershus fylkeskommune", "Buskerud fylkeskommune", "
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser = load_arguments(__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds per endpoint (default 1)")
     return parser.parse_args(argv)

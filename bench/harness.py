@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -40,6 +41,14 @@ APP_SPEC = "kunstvest:create_app()"
 
 class BenchError(RuntimeError):
     """The benchmark cannot go on; the message says why."""
+
+
+def load_arguments(description: str, *, clients: int = 8) -> argparse.ArgumentParser:
+    """A parser with the options every load benchmark has: --seconds per endpoint and --clients."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)")
+    parser.add_argument("--clients", type=int, default=clients, help=f"concurrent clients (default {clients})")
+    return parser
 
 
 def database_url_from_env() -> str:

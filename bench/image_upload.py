@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                          "orientation": args.orientation},
                "runs": args.runs, "stored_size": measured["stored_size"],
                "process_ms": spread(measured["process_ms"]), "store_ms": spread(measured["store_ms"]),
-               "total_ms": spread(measured["total_ms"]), "cpu_ms": spread(measured["cpu_ms"]), "runs_ms": [round(ms, 1) for ms in measured["total_ms"]],
+               "total_ms": spread(measured["total_ms"]), "cpu_ms": spread(measured["cpu_ms"]),
+               "runs_ms": [round(ms, 1) for ms in measured["total_ms"]],
                "baseline_rss_mb": round(measured["baseline_rss_mb"], 1),
                "peak_rss_mb": round(measured["peak_rss_mb"], 1),
                "targets": {"total_ms_max": TARGET_MS, "peak_rss_mb": TARGET_MB}}

@@ -20,7 +20,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from harness import (DEMO_PASSWORD, USER_AGENT, BenchError, ClientTally, LoadResult, Server, cookie_header,
-                     database_url_from_env, development_app, flask_command, format_ratio, login_session,
+                     database_url_from_env, development_app, flask_command, load_arguments, format_ratio, login_session,
                      merge_cookies, print_table, ratios, request, run_load, running_gunicorn, write_results)
 
 YEAR = 2031  # a season of its own, so the demo's seasons stay as they are
@@ -31,9 +31,7 @@ TARGET_P95_MS = 100.0
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)")
-    parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent phones (default 20)")
+    parser = load_arguments(__doc__.splitlines()[0], clients=CLIENTS)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each load")
     return parser.parse_args(argv)
