@@ -20,6 +20,7 @@ from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.budget.exports import report_to_xlsx, table_to_csv
 from kunstvest.budget.models import Project
 from kunstvest.budget.reports import Report, Table
+from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
 from kunstvest.common.models import utcnow
@@ -63,7 +64,7 @@ def _call_form(call: OpenCall | None) -> CallForm:
     if call is None:
         form.project_id.choices = choices(
             (project.id, project.name)
-            for project in db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+            for project in active_projects())
         if request.method == "GET":
             form.year.data = utcnow().year
     else:

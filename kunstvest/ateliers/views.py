@@ -2,7 +2,6 @@
 
 import json
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +13,7 @@ from kunstvest.ateliers.models import Atelier
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.budget.models import Project
+from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
 from kunstvest.common.models import utcnow
@@ -42,7 +42,7 @@ def admin_weekends():
     form = WeekendsForm()
     form.project_id.choices = choices(
         (project.id, project.name)
-        for project in db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+        for project in active_projects())
     editing = services.open_ateliers_in(year=request.args.get("year", type=int) or 0)
     if request.method == "GET":
         if editing is not None:

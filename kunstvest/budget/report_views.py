@@ -31,7 +31,7 @@ def reports_index():
     years = services.budget_years() or [utcnow().year]
     year = request.args.get("year", type=int)
     year = year if year in years else years[0]
-    projects = db.session.scalars(db.select(Project).where(Project.is_active.is_(True)).order_by(Project.name))
+    projects = services.active_projects()
     return render_template("budget/reports.html", years=years, year=year, projects=list(projects),
                            funders=reports.funders(year), tertials=reports.TERTIALS)
 

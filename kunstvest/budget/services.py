@@ -41,6 +41,11 @@ class LineFigures:
         return difference if self.line.kind == LineKind.INCOME else -difference
 
 
+def active_projects() -> list[Project]:
+    """The projects still running, by name: the choices wherever a project is picked."""
+    return list(db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+
+
 def project_by_code(code: str) -> Project:
     """The project with this code, e.g. «kunst-rett-vest»."""
     project = db.session.scalar(sa.select(Project).where(Project.code == code))

@@ -12,6 +12,7 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.budget.labels import CATEGORY_LABELS
 from kunstvest.budget.models import BudgetLine, Project
+from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
 from kunstvest.exhibitions import bp, documents, services
@@ -52,7 +53,7 @@ def _pdf(body: bytes, filename: str) -> Response:
 def admin_hosts():
     """Every season's exhibition of a project, newest first, and a warning when next year's host is not settled."""
     project = _project_by_code(request.args.get("project", PROJECT_CODE))
-    projects = list(db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+    projects = active_projects()
     today = _today()
     return render_template(
         "exhibitions/admin_hosts.html", project=project, projects=projects, next_year=today.year + 1,
@@ -73,7 +74,7 @@ def _exhibition_form(exhibition: Exhibition | None) -> ExhibitionForm:
     form.venue_id.choices = choices([("", _("No venue yet"))] + [
         (venue.id, f"{venue.name} ({venue.municipality.name})") for venue in venues])
     if exhibition is None:
-        projects = list(db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+        projects = active_projects()
         form.project_id.choices = choices((project.id, project.name) for project in projects)
         if request.method == "GET":
             default = _project_by_code(PROJECT_CODE)

@@ -1,7 +1,6 @@
 """The orchestra staff's admission pages: seasons and targets, applications, the waiting list and offers,
 re-registration, the roster and the member figures; and the guardian's answer to an offered place."""
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,6 +10,7 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.budget.exports import report_to_xlsx
 from kunstvest.budget.models import Project
+from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices, flash_errors
 from kunstvest.extensions import db
@@ -46,7 +46,7 @@ def _season_form(orchestra_season: OrchestraSeason | None) -> OrchestraSeasonFor
     if orchestra_season is None:
         form.project_id.choices = choices(
             (project.id, project.name)
-            for project in db.session.scalars(sa.select(Project).where(Project.is_active).order_by(Project.name)))
+            for project in active_projects())
     else:
         # The season's year is fixed: its members, weekends and figures belong to it.
         del form.project_id
