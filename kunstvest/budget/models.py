@@ -137,13 +137,82 @@ class BudgetLine(TimestampMixin, db.Model):
     project: Mapped[Project] = relationship(lazy="joined")
 
 
+class SignConvention(enum.StrEnum):
+    """How an accounting export signs its amounts."""
+
+    INCOME_POSITIVE = "income_positive"  # income positive, costs negative: a result report
+    DEBIT_POSITIVE = "debit_positive"  # costs positive, income negative: a general ledger
+
+
+class ImportBatch(db.Model):
+    """One import of an accounting export: who, when, which file, how many rows and what they sum to."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    sign_convention: Mapped[SignConvention] = mapped_column(enum_type(SignConvention))
+    row_count: Mapped[int]
+    income_total: Mapped[Decimal] = mapped_column(MONEY)
+    expense_total: Mapped[Decimal] = mapped_column(MONEY)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    imported_by = relationship("User", foreign_keys=[imported_by_id], lazy="joined")
+    undone_by = relationship("User", foreign_keys=[undone_by_id], lazy="joined")
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class AccountMapping(TimestampMixin, db.Model):
+    """Which budget line an account of the chart of accounts (NS 4102) goes to, for one project and year."""
+
+    __tablename__ = "account_mappings"
+    __table_args__ = (sa.UniqueConstraint("project_id", "year", "account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"))
+    year: Mapped[int]
+    account: Mapped[str] = mapped_column(sa.String(10))
+    budget_line_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), index=True)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+    budget_line: Mapped[BudgetLine] = relationship(lazy="joined")
+
+
+class ClosedYear(db.Model):
+    """A fiscal year whose accounts are closed: from then on it takes only counter-entries."""
+
+    __tablename__ = "closed_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    closed_by = relationship("User", lazy="joined")
+
+
+class TransactionSource(enum.StrEnum):
+    """Where a transaction came from, derived from its columns (the ledger filters on it)."""
+
+    MANUAL = "manual"
+    IMPORT = "import"
+    DOMAIN = "domain"
+
+
 class Transaction(db.Model):
     """One actual amount on a budget line; positive in the line's own direction (received or spent)."""
 
     __tablename__ = "transactions"
     __table_args__ = (
         sa.Index("ix_transactions_budget_line_id_booked_on", "budget_line_id", "booked_on"),
-        sa.UniqueConstraint("fiscal_year", "voucher_number"),
+        # A voucher from the accounts may be split over several accounts and lines, so it is not unique.
+        sa.Index("ix_transactions_fiscal_year_voucher_number", "fiscal_year", "voucher_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,9 +224,21 @@ class Transaction(db.Model):
     voucher_number: Mapped[str | None] = mapped_column(sa.String(40))
     # Set by the domain that caused the amount ("exhibition:3:host_contribution") so it is recorded once.
     source_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batches.id"), index=True)
+    account: Mapped[str | None] = mapped_column(sa.String(10))
+    # A counter-entry in a closed year points at the transaction it corrects.
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("transactions.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budget_line: Mapped[BudgetLine] = relationship(lazy="raise")
+    batch: Mapped[ImportBatch | None] = relationship(lazy="raise")
+
+    @property
+    def source(self) -> TransactionSource:
+        if self.batch_id is not None:
+            return TransactionSource.IMPORT
+        return TransactionSource.DOMAIN if self.source_ref is not None else TransactionSource.MANUAL
 
     @validates("booked_on")
     def _derive_fiscal_year(self, key: str, booked_on: date) -> date:

@@ -11,8 +11,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from kunstvest.budget.models import (BudgetAmount, BudgetCategory, BudgetLine, BudgetVersion, LineKind, Project,
-                                     ResultCoverage, Transaction, VersionStatus)
+from kunstvest.budget.models import (BudgetAmount, BudgetCategory, BudgetLine, BudgetVersion, ClosedYear, LineKind,
+                                     Project, ResultCoverage, Transaction, VersionStatus)
 from kunstvest.common.audit import record_audit
 from kunstvest.common.models import to_money, utcnow
 from kunstvest.extensions import db
@@ -26,6 +26,21 @@ class BudgetError(Exception):
 
 class BudgetLocked(BudgetError):
     """The budget is approved; changes go into a new version."""
+
+
+class YearClosed(BudgetError):
+    """The fiscal year is closed; it takes only counter-entries."""
+
+
+def is_year_closed(year: int) -> bool:
+    """Whether the accounts of a fiscal year are closed."""
+    return db.session.get(ClosedYear, year) is not None
+
+
+def ensure_year_open(year: int) -> None:
+    """Refuse a booking, change or deletion in a closed fiscal year."""
+    if is_year_closed(year):
+        raise YearClosed(_l("The accounts for %(year)s are closed. Correct them with a counter-entry.", year=year))
 
 
 @dataclass(frozen=True)
@@ -202,6 +217,7 @@ def find_budget_line(*, project_code: str, year: int, category: BudgetCategory,
 def record_actual(*, line: BudgetLine, amount, booked_on: date, text: str, source_ref: str | None = None,
                   voucher_number: str | None = None) -> Transaction:
     """Book an actual amount on a line; with a `source_ref` a second call updates the same booking."""
+    ensure_year_open(booked_on.year)
     transaction = None
     if source_ref is not None:
         transaction = db.session.scalar(sa.select(Transaction).where(Transaction.source_ref == source_ref))
