@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -51,11 +52,20 @@ class Config:
     MAIL_TIMEOUT_SECONDS = 15
     OUTBOX_MAX_ATTEMPTS = 8
 
+    # Login throttling (README, "Login throttling"): an account waits after LOGIN_MAX_FAILURES failures, from
+    # LOGIN_FIRST_WAIT doubling up to the window; a network waits seconds, never minutes, once its failures span
+    # LOGIN_NETWORK_ADDRESSES addresses, because a school class or a venue's wifi shares one IP.
     LOGIN_MAX_FAILURES = 5
-    # Higher per address: a school class or a venue's wifi shares one IP.
-    LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_FIRST_WAIT = timedelta(minutes=1)
+    LOGIN_NETWORK_ADDRESSES = 30
+    LOGIN_NETWORK_WAIT = timedelta(seconds=2)
+    LOGIN_NETWORK_MAX_WAIT = timedelta(seconds=60)
     TOKEN_MAX_AGE = timedelta(days=2)
+    # Reset links and "you already have an account" notices per address and hour, so nobody can flood a mailbox.
+    ACCOUNT_MAILS_PER_HOUR = 3
+    # The site's address for links in mail; never taken from the request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
     PREFERRED_URL_SCHEME = "http"
@@ -79,16 +89,21 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     ALLOW_SQLITE_IN_PRODUCTION = os.environ.get("ALLOW_SQLITE_IN_PRODUCTION", "0") == "1"
 
     @classmethod
     def check(cls, settings) -> None:
-        """Refuse to start with a development secret or, unless allowed, an embedded database."""
+        """Refuse to start with a development secret, without PUBLIC_URL or, unless allowed, an embedded database."""
         secret = settings.get("SECRET_KEY") or ""
         if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY from the environment (at least 32 characters).")
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not settings.get("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError("ProductionConfig needs DATABASE_URL (PostgreSQL); set ALLOW_SQLITE_IN_PRODUCTION=1 to override.")
+        public_url = urlsplit(settings.get("PUBLIC_URL") or "")
+        if public_url.scheme not in ("http", "https") or not public_url.netloc:
+            raise RuntimeError("ProductionConfig needs PUBLIC_URL, the site's address for links in mail "
+                               "(e.g. https://kunstvest.example.no).")
 
 
 CONFIGS = {

@@ -130,6 +130,7 @@ def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, 
     env.pop("ALLOW_SQLITE_IN_PRODUCTION", None)
     app_spec = APP_SPEC
     env["SECRET_KEY"] = secret
+    env.setdefault("PUBLIC_URL", f"http://{HOST}:{port}")
     log_file = tempfile.NamedTemporaryFile(prefix="kunstvest-gunicorn-", suffix=".log", delete=False)
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}",
                "--no-control-socket", "--error-logfile", "-", app_spec]

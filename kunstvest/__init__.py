@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     configure(app, config_name or os.environ.get("KUNSTVEST_CONFIG", "development"), overrides)
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_security_headers(app)
     register_template_context(app)
@@ -64,6 +65,12 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(app.root_path, "translations"))
+
+
+def register_input_guards(app: Flask) -> None:
+    from kunstvest.common import input_guards
+
+    input_guards.install(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from kunstvest import create_app
 from kunstvest.auth.models import Role
@@ -89,6 +90,26 @@ def db(app):
 def client(app):
     """A test client (CSRF is off in TestingConfig; a few tests turn it on)."""
     return app.test_client()
+
+
+@pytest.fixture
+def english(client, db):
+    """The client's pages and the services' messages in English, so that a test reads the source texts
+    (the translations are checked in tests/test_i18n.py). A module asks for it with
+    `pytestmark = pytest.mark.usefixtures("english")`."""
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def english_request(app, client, db):
+    """As `english`, inside a request context of its own, for services that read the request (url_for, the user)."""
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    with app.test_request_context(), force_locale("en"):
+        yield
 
 
 @pytest.fixture
@@ -216,7 +237,9 @@ def live_server(app, smtp_sink):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    public_url = app.config["PUBLIC_URL"]
     app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # the links in mail
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
@@ -224,3 +247,4 @@ def live_server(app, smtp_sink):
     yield server
     server.shutdown()
     app.config["SERVER_NAME"] = "kunstvest.test"
+    app.config["PUBLIC_URL"] = public_url

@@ -169,10 +169,14 @@ def make_scored_applications(*, call, count: int, seed: int = 1):
                for _ in range(count)]
     db.session.add_all(artists)
     db.session.flush()
+    from kunstvest.applications.services import free_references
+
+    references = free_references(call=call, count=count)
     applications = [Application(call_id=call.id, artist_id=artist.id, status=ApplicationStatus.SUBMITTED,
-                                statement="Statement", submitted_at=now, municipality_id=artist.municipality_id,
-                                discipline=artist.discipline, is_first_timer=generator.random() < 0.25)
-                    for artist in artists]
+                                statement="Statement", submitted_at=now, reference=reference,
+                                municipality_id=artist.municipality_id, discipline=artist.discipline,
+                                is_first_timer=generator.random() < 0.25)
+                    for artist, reference in zip(artists, references, strict=True)]
     db.session.add_all(applications)
     db.session.flush()
     db.session.add_all(Work(application_id=a.id, position=1, title=f"Verk {a.id}", image_id=image.id)

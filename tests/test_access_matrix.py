@@ -4,11 +4,12 @@ A route that is added without a line here fails `test_matrix_covers_every_rule`.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
 from kunstvest.auth.models import Role
-from kunstvest.budget.services import versions_of
+from kunstvest.budget.services import record_actual, versions_of
 from kunstvest.common.outbox import queue_mail
 from tests import factories
 
@@ -65,7 +66,7 @@ MATRIX: dict[str, Access] = {
     "admin.users": ADMIN,
     "admin.user_detail": ADMIN,
     "admin.change_role": ADMIN_ACTION,
-    "admin.erase": ADMIN_ACTION,
+    "admin.erase": ADMIN,  # GET asks for confirmation, POST erases
     "admin.outbox": ADMIN,
     "admin.outbox_message": ADMIN,
     "admin.outbox_resend": ADMIN_ACTION,
@@ -92,6 +93,22 @@ MATRIX: dict[str, Access] = {
     "budget.import_transactions": ADMIN,
     "budget.confirm_import": ADMIN_ACTION,
     "budget.new_transaction": ADMIN,
+    "budget.review_import": ADMIN_ACTION,
+    "budget.import_batches": ADMIN,
+    "budget.undo_import_batch": ADMIN,  # GET asks for confirmation, POST undoes
+    "budget.account_mappings": ADMIN,
+    "budget.add_account_mapping": ADMIN_ACTION,
+    "budget.edit_account_mapping": ADMIN,
+    "budget.remove_account_mapping": ADMIN_ACTION,
+    "budget.ledger": ADMIN,
+    "budget.edit_transaction": ADMIN,
+    "budget.delete_transaction": ADMIN,
+    # The transaction in the URL values is in an open year: a counter-entry is refused with a message.
+    "budget.counter_entry": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,), for_roles=REDIRECT),
+    "budget.closed_years": ADMIN,
+    "budget.close_year": ADMIN,
+    # The year in the URL values is open: there is nothing to reopen, and the page says so.
+    "budget.reopen_year": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,), for_roles=REDIRECT),
 }
 
 # The open call. A jury-role user who is not on the call's jury gets 403 (or 404 for images), as the matrix shows.
@@ -210,6 +227,8 @@ ORCHESTRA: dict[str, Access] = {
     "orchestra.register_child": GUARDIAN,
     "orchestra.edit_child": OTHER_FAMILY,
     "orchestra.invite_guardian": OTHER_FAMILY,
+    "orchestra.withdraw_invitation": OTHER_FAMILY,
+    "orchestra.remove_guardian": OTHER_FAMILY,
     "orchestra.child_consent": OTHER_FAMILY,
     "orchestra.child_health": OTHER_FAMILY,
     "orchestra.accept_invitation": Access(anonymous=LOGIN, others="404"),  # the token in the URL values is unknown
@@ -239,12 +258,14 @@ ORCHESTRA: dict[str, Access] = {
     "orchestra.staff_remove_session": ORCHESTRA_STAFF_ACTION,
     "orchestra.staff_add_staff": ORCHESTRA_STAFF_ACTION,
     "orchestra.staff_remove_staff": ORCHESTRA_STAFF_ACTION,
-    "orchestra.staff_book_fees": ORCHESTRA_STAFF_ACTION,
+    "orchestra.staff_book_fees": ORCHESTRA_STAFF,  # GET: the confirmation of what will be booked
     "orchestra.my_calendar": GUARDIAN,
     "orchestra.calendar_link": GUARDIAN,
     "orchestra.reply": OTHER_FAMILY,
     # Anyone on the event's staff may take attendance; to everyone else the page does not exist.
     "orchestra.take_attendance": Access(anonymous=LOGIN, others="404", roles=STAFF_ROLES),
+    # Leaders read an event's health list from a week before it; the event in the URL values has none.
+    "orchestra.event_health": Access(anonymous=LOGIN, others="404", roles=STAFF_ROLES),
     "orchestra.guardian_ical": Access(anonymous="404", others="404"),  # the token in the URL values is unknown
     "orchestra.public_calendar": PUBLIC,
     "orchestra.public_ical": PUBLIC,
@@ -284,7 +305,8 @@ def _season_values() -> dict[str, object]:
     season = ensure_season(project=project, year=2017)
     exhibition = factories.make_exhibition(season=season)
     funding = save_funding(exhibition=exhibition, funder="Sparebankstiftelsen", amount=Decimal("1000"),
-                           budget_line=factories.make_budget_line(project=project, category=BudgetCategory.FOUNDATION))
+                           budget_line=factories.make_budget_line(project=project,
+                                                                  category=BudgetCategory.FOUNDATION)).funding
     event = programme.save_event(
         exhibition=exhibition, kind=programme.EventKind.WORKSHOP, title="Verksted", description="",
         day=exhibition.opens_on, starts=datetime(2017, 1, 1, 12).time(), ends=datetime(2017, 1, 1, 14).time(),
@@ -305,7 +327,7 @@ def _orchestra_values() -> dict[str, object]:
 
     from datetime import date, time
 
-    from kunstvest.orchestra import events
+    from kunstvest.orchestra import events, services
     from kunstvest.orchestra.models import EventKind, SessionKind, StaffRole
 
     orchestra_season = factories.make_orchestra_season()
@@ -315,23 +337,43 @@ def _orchestra_values() -> dict[str, object]:
     tutor = events.add_staff(event=event, name="Tutor", role=StaffRole.SECTION_TUTOR)
     session = events.add_session(event=event, kind=SessionKind.TUTTI, day=date(2017, 9, 9), starts=time(10),
                                  ends=time(12))
+    invitation = services.invite_guardian(child=enrolment.child, email="invited@example.org",
+                                          invited_by=enrolment.child.guardianships[0].user)
     return {"orchestra_season_id": orchestra_season.id, "enrolment_id": enrolment.id,
             "child_id": enrolment.child_id, "orchestra_event_id": event.id, "staff_id": tutor.id,
-            "session_id": session.id}
+            "session_id": session.id, "invitation_id": invitation.id}
+
+
+def _import_values(line) -> dict[str, object]:
+    """An account mapped to the line, and an import batch."""
+    from decimal import Decimal
+
+    from kunstvest.budget.accounts import save_account_mapping
+    from kunstvest.budget.models import ImportBatch, SignConvention
+    from kunstvest.extensions import db
+
+    mapping = save_account_mapping(project=line.project, year=line.year, account="6790", line=line, mapped_by=None)
+    batch = ImportBatch(filename="export.csv", sign_convention=SignConvention.INCOME_POSITIVE, row_count=0,
+                        income_total=Decimal("0.00"), expense_total=Decimal("0.00"))
+    db.session.add(batch)
+    db.session.flush()
+    return {"mapping_id": mapping.id, "batch_id": batch.id}
 
 
 def _url_values(db) -> dict[str, object]:
     """One existing object for every kind of URL parameter."""
     target = factories.make_user(roles=[Role.ARTIST])
     line = factories.make_budget_line()
+    transaction = record_actual(line=line, amount="100.00", booked_on=date(line.year, 3, 1), text="Manual")
     venue = factories.make_venue()
     message = queue_mail(to="someone@example.org", template="data_erased", subject="s", user=target)
     open_call = _open_call_values(db)
     season = _season_values()
     orchestra = _orchestra_values()
+    imports = _import_values(line)
     db.session.commit()
-    return {**open_call, **season, **orchestra, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
-            "venue_id": venue.id, "line_id": line.id, "project_id": line.project_id, "token": "not-a-token",
+    return {**open_call, **season, **orchestra, **imports, "user_id": target.id, "message_id": message.id, "municipality_id": venue.municipality_id,
+            "venue_id": venue.id, "line_id": line.id, "transaction_id": transaction.id, "project_id": line.project_id, "token": "not-a-token",
             "year": line.year, "fmt": "html", "file_format": "csv", "tertial": "2", "funder": "Vestregionen",
             "version_id": versions_of(project=line.project, year=line.year)[0].id}
 

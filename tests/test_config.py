@@ -11,6 +11,7 @@ from config import ProductionConfig
 from kunstvest import create_app
 
 GOOD_SECRET = "s" * 40
+PUBLIC_URL = "https://kunstvest.example.no"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,7 +25,7 @@ def test_production_refuses_sqlite_unless_allowed():
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production", SECRET_KEY=GOOD_SECRET, SQLALCHEMY_DATABASE_URI="sqlite:////tmp/x.sqlite")
     app = create_app("production", SECRET_KEY=GOOD_SECRET, SQLALCHEMY_DATABASE_URI="sqlite:////tmp/x.sqlite",
-                     ALLOW_SQLITE_IN_PRODUCTION=True)
+                     ALLOW_SQLITE_IN_PRODUCTION=True, PUBLIC_URL=PUBLIC_URL)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 
@@ -36,7 +37,7 @@ def test_cookie_settings():
 def test_production_starts_with_the_secret_from_the_environment():
     """The documented deployment: SECRET_KEY and DATABASE_URL come from the environment."""
     env = {**os.environ, "KUNSTVEST_CONFIG": "production", "SECRET_KEY": GOOD_SECRET,
-           "DATABASE_URL": "postgresql+psycopg://kunstvest@127.0.0.1/kunstvest"}
+           "DATABASE_URL": "postgresql+psycopg://kunstvest@127.0.0.1/kunstvest", "PUBLIC_URL": PUBLIC_URL}
     started = subprocess.run([sys.executable, "-c", "from kunstvest import create_app; create_app()"],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert started.returncode == 0, started.stderr

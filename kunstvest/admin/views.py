@@ -15,7 +15,7 @@ from kunstvest.auth.services import AccountError, grant_role, revoke_role
 from kunstvest.common.audit import AuditEvent
 from kunstvest.common.decorators import role_required
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus, resend
-from kunstvest.common.personal_data import erase_user
+from kunstvest.common.personal_data import erase_user, erasure_notices
 from kunstvest.extensions import db
 
 PER_PAGE = 50
@@ -36,7 +36,7 @@ def users():
         query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern)))
     if form.role.data:
         query = query.where(User.id.in_(sa.select(RoleGrant.user_id).where(RoleGrant.role == Role(form.role.data))))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     erasure_requests = db.session.scalars(sa.select(User).where(
         User.deletion_requested_at.is_not(None), User.erased_at.is_(None)).order_by(User.deletion_requested_at))
     return render_template("admin/users.html", form=form, page=page, role_labels=ROLE_LABELS,
@@ -51,7 +51,7 @@ def user_detail(user_id: int):
                                     AuditEvent.object_id == str(user.id))
         .order_by(AuditEvent.occurred_at.desc()).limit(20))
     return render_template("admin/user_detail.html", user=user, role_labels=ROLE_LABELS,
-                           role_form=RoleChangeForm(), erase_form=ConfirmForm(), events=list(events))
+                           role_form=RoleChangeForm(), events=list(events))
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
@@ -75,18 +75,26 @@ def change_role(user_id: int):
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/erase", methods=["POST"])
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 def erase(user_id: int):
+    """Ask for confirmation, saying what erasing the user does to others' records, then erase."""
     user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    if user.erased_at is not None:
+        flash(_("This user has already been erased."), "info")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
     if user.id == current_user.id:
         flash(_("You cannot erase your own account here."), "error")
         return redirect(url_for("admin.user_detail", user_id=user.id))
-    erase_user(user=user, erased_by=current_user)
-    db.session.commit()
-    flash(_("The personal data of user %(id)s has been erased.", id=user.id), "success")
-    return redirect(url_for("admin.users"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        erase_user(user=user, erased_by=current_user)
+        db.session.commit()
+        flash(_("The personal data of user %(id)s has been erased.", id=user.id), "success")
+        return redirect(url_for("admin.users"))
+    if request.method == "POST":
+        abort(400)
+    return render_template("admin/erase_confirm.html", user=user, form=form,
+                           notices=erasure_notices(user=user))
 
 
 @bp.route("/outbox")
@@ -97,7 +105,7 @@ def outbox():
         query = query.where(OutboxMessage.status == OutboxStatus(status))
     counts = dict(db.session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)).all())
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("admin/outbox.html", page=page, counts=counts, status=status,
                            status_labels=OUTBOX_STATUS_LABELS, resend_form=ConfirmForm())
 
@@ -130,5 +138,5 @@ def audit_log():
         AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit_log.html", page=page, action=action)

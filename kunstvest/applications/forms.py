@@ -1,19 +1,26 @@
 """Forms of the open call: the artist's profile, application and works, the jury's scores, the secretariat's tools."""
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
-                     IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField, ValidationError)
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField,
+                     StringField, SubmitField, TextAreaField, ValidationError)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
 
 from kunstvest.applications.labels import DISCIPLINE_LABELS
 from kunstvest.applications.models import ApplicationStatus, JointRecommendation
 from kunstvest.applications.services import PHASE_LABELS
+from kunstvest.common.date_fields import DayField, season_year
+from kunstvest.common.formatting import date_short
 from kunstvest.common.forms import choices
+from kunstvest.common.number_fields import DecimalInput, IntegerInput
+from kunstvest.common.numbers import MONEY_MAX
+
+MAX_DIMENSION_CM = 10_000  # 100 m: room for a site-specific work, not for a typo
 
 # --- artist -----------------------------------------------------------------------------------------------------------
 
@@ -49,14 +56,16 @@ class StatementForm(FlaskForm):
 
 class WorkForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1900, max=2100)])
+    year = IntegerInput(_l("Year"), validators=[Optional()], minimum=1900, maximum=2100)
     technique = StringField(_l("Technique and materials"), validators=[DataRequired(), Length(max=200)],
                             description=_l("E.g. «Oil on canvas» or «Stoneware, glazed»."))
-    width_cm = DecimalField(_l("Width (cm)"), places=1, validators=[Optional(), NumberRange(min=0.1, max=100000)])
-    height_cm = DecimalField(_l("Height (cm)"), places=1, validators=[Optional(), NumberRange(min=0.1, max=100000)])
-    depth_cm = DecimalField(_l("Depth (cm)"), places=1, validators=[Optional(), NumberRange(min=0.1, max=100000)],
-                            description=_l("For objects and sculpture."))
-    price = DecimalField(_l("Price (NOK)"), places=2, validators=[Optional(), NumberRange(min=0)],
+    width_cm = DecimalInput(_l("Width (cm)"), places=1, validators=[Optional()], minimum="0.1",
+                            maximum=MAX_DIMENSION_CM)
+    height_cm = DecimalInput(_l("Height (cm)"), places=1, validators=[Optional()], minimum="0.1",
+                             maximum=MAX_DIMENSION_CM)
+    depth_cm = DecimalInput(_l("Depth (cm)"), places=1, validators=[Optional()], minimum="0.1",
+                            maximum=MAX_DIMENSION_CM, description=_l("For objects and sculpture."))
+    price = DecimalInput(_l("Price (NOK)"), validators=[Optional()], minimum=0, maximum=MONEY_MAX,
                          description=_l("Leave empty if the work is not for sale."))
     image = FileField(_l("Image"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
                                                            _l("Upload a JPEG, PNG or WebP image."))])
@@ -75,8 +84,8 @@ class ChosenWorkForm(WorkForm):
         "from your application."))
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     technique = StringField(_l("Technique and materials"), validators=[Optional(), Length(max=200)])
-    insurance_value = DecimalField(_l("Insurance value (NOK)"), places=2,
-                                   validators=[InputRequired(), NumberRange(min=0)])
+    insurance_value = DecimalInput(_l("Insurance value (NOK)"), validators=[InputRequired()], minimum=0,
+                                   maximum=MONEY_MAX)
     is_for_sale = BooleanField(_l("For sale"))
     confirm = BooleanField(_l("I confirm this is the work I will show"))
     submit = SubmitField(_l("Save exhibition work"))
@@ -154,10 +163,10 @@ class CriterionForm(Form):
 
     name = StringField(_l("Criterion"), validators=[Optional(), Length(max=120)])
     description = StringField(_l("Description for the jury"), validators=[Optional(), Length(max=1000)])
-    scale_min = IntegerField(_l("Lowest score"), default=1, validators=[Optional(), NumberRange(min=0, max=100)])
-    scale_max = IntegerField(_l("Highest score"), default=7, validators=[Optional(), NumberRange(min=1, max=100)])
-    weight = DecimalField(_l("Weight"), default=Decimal("1.00"), places=2,
-                          validators=[Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999"))],
+    scale_min = IntegerInput(_l("Lowest score"), default=1, validators=[Optional()], minimum=0, maximum=100)
+    scale_max = IntegerInput(_l("Highest score"), default=7, validators=[Optional()], minimum=1, maximum=100)
+    weight = DecimalInput(_l("Weight"), default=Decimal("1.00"), validators=[Optional()], minimum="0.01",
+                          maximum=999,
                           description=_l("How much the criterion counts, e.g. 2 for twice as much as 1."))
 
     def validate_name(self, field):
@@ -171,7 +180,7 @@ class CriterionForm(Form):
 
 class CallForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)],
+    year = IntegerInput(_l("Year"), validators=[InputRequired()], minimum=2000, maximum=2100,
                         description=_l("The call belongs to the project's season of this year."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("E.g. «Kunst rett vest 2018»."))
@@ -181,22 +190,21 @@ class CallForm(FlaskForm):
                                    description=_l("Norwegian time. Applications cannot be submitted after this."),
                                    **OSLO_DATETIME)
     eligibility = TextAreaField(_l("Who may apply"), validators=[Optional(), Length(max=5000)])
-    min_works = IntegerField(_l("Fewest works per application"), default=3,
-                             validators=[InputRequired(), NumberRange(min=1, max=50)])
-    max_works = IntegerField(_l("Most works per application"), default=6,
-                             validators=[InputRequired(), NumberRange(min=1, max=50)])
+    min_works = IntegerInput(_l("Fewest works per application"), default=3, validators=[InputRequired()],
+                             minimum=1, maximum=50)
+    max_works = IntegerInput(_l("Most works per application"), default=6, validators=[InputRequired()],
+                             minimum=1, maximum=50)
     is_blind = BooleanField(_l("Blind jury: the jury does not see the artists' names"), default=True)
-    capacity = IntegerField(_l("Places in the exhibition"), default=100,
-                            validators=[InputRequired(), NumberRange(min=0, max=10000)],
+    capacity = IntegerInput(_l("Places in the exhibition"), default=100, validators=[InputRequired()],
+                            minimum=0, maximum=10000,
                             description=_l("The cut line starts here."))
-    waitlist_size = IntegerField(_l("Places on the waiting list"), default=10,
-                                 validators=[InputRequired(), NumberRange(min=0, max=10000)])
-    disagreement_margin = DecimalField(
-        _l("Disagreement margin"), default=Decimal("1.50"), places=2,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    waitlist_size = IntegerInput(_l("Places on the waiting list"), default=10, validators=[InputRequired()],
+                                 minimum=0, maximum=10000)
+    disagreement_margin = DecimalInput(
+        _l("Disagreement margin"), default=Decimal("1.50"), validators=[InputRequired()], minimum=0, maximum=100,
         description=_l("Applications whose jurors' weighted scores are further apart than this are flagged for "
                        "discussion."))
-    work_choice_deadline = DateField(_l("Deadline for choosing the exhibition work"), validators=[Optional()],
+    work_choice_deadline = DayField(_l("Deadline for choosing the exhibition work"), validators=[Optional()],
                                      description=_l("Accepted artists are asked to confirm their work by this day."))
     criteria = FieldList(FormField(CriterionForm), min_entries=MAX_CRITERIA, max_entries=MAX_CRITERIA)
     submit = SubmitField(_l("Save call"))
@@ -205,9 +213,30 @@ class CallForm(FlaskForm):
         if None not in (field.data, self.min_works.data) and field.data < self.min_works.data:
             raise ValidationError(_l("The most works cannot be fewer than the fewest."))
 
+    fixed_year: int | None = None  # the year of a call being edited, whose year field is taken away
+
+    def call_year(self) -> int | None:
+        return self.fixed_year if self.year is None else season_year(self.year)
+
+    def validate(self, extra_validators=None):
+        if (year := self.call_year()) is not None:  # a call for year Y runs in Y or the year before
+            self.work_choice_deadline.within_years(year - 1, year, reason=_l("the call of %(year)s", year=year))
+        return super().validate(extra_validators)
+
+    def validate_opens_at(self, field):
+        self._in_call_years(field)
+
     def validate_closes_at(self, field):
+        self._in_call_years(field)
         if None not in (field.data, self.opens_at.data) and field.data <= self.opens_at.data:
             raise ValidationError(_l("The call must close after it opens."))
+
+    def _in_call_years(self, field) -> None:
+        year = self.call_year()
+        if year is not None and field.data is not None and not year - 1 <= field.data.year <= year:
+            raise ValidationError(_l("%(field)s: choose a time between %(earliest)s and %(latest)s (the call of "
+                                     "%(year)s).", field=field.label.text, year=year,
+                                     earliest=date_short(date(year - 1, 1, 1)), latest=date_short(date(year, 12, 31))))
 
 
 class PhaseForm(FlaskForm):
@@ -220,9 +249,9 @@ class JurorForm(FlaskForm):
 
 
 class CutLineForm(FlaskForm):
-    cut_line = IntegerField(_l("Cut line"), validators=[InputRequired(), NumberRange(min=0, max=10000)],
+    cut_line = IntegerInput(_l("Cut line"), validators=[InputRequired()], minimum=0, maximum=10000,
                             description=_l("Applications ranked this number or higher are accepted."))
-    waitlist_size = IntegerField(_l("Waiting list"), validators=[InputRequired(), NumberRange(min=0, max=10000)],
+    waitlist_size = IntegerInput(_l("Waiting list"), validators=[InputRequired()], minimum=0, maximum=10000,
                                  description=_l("The next ones go on the waiting list; the rest are not accepted."))
     submit = SubmitField(_l("Apply the cut line"))
 

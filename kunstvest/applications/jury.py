@@ -1,6 +1,7 @@
 """The jury's pages: their calls, their own list of applications, scoring, and conflicts of interest."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import lazyload
@@ -8,7 +9,7 @@ from sqlalchemy.orm import lazyload
 from kunstvest.applications import bp, reviewing, services
 from kunstvest.applications.forms import ConflictAnswerForm, DeclareConflictForm, score_form
 from kunstvest.applications.labels import DISCIPLINE_LABELS
-from kunstvest.applications.models import Application, Conflict, OpenCall
+from kunstvest.applications.models import Application, CallPhase, Conflict, OpenCall
 from kunstvest.auth.models import Role
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import flash_errors
@@ -20,10 +21,15 @@ CONFLICT_PREFIX = "conflict"
 
 
 def _jury_call(call_id: int) -> OpenCall:
-    """The call, for a juror who sits on its jury; 403 for other jurors."""
+    """The call, for a juror who sits on its jury (403 for other jurors), once its applications are theirs to read.
+
+    Before the jury phase it is 404, as if there were nothing: not even how many have applied shows.
+    """
     call = db.get_or_404(OpenCall, call_id)
     if not reviewing.is_assigned(call=call, juror=current_user):
         abort(403)
+    if not reviewing.jury_may_read(call=call):
+        abort(404)
     return call
 
 
@@ -50,10 +56,12 @@ def _after_scoring(call: OpenCall, application: Application) -> str:
 @bp.route("/jury/")
 @role_required(Role.JURY)
 def jury_index():
-    calls = [(call, services.PHASE_LABELS[services.phase_of(call)],
-              reviewing.jury_progress(call=call, juror=current_user))
+    calls = [(call, services.phase_of(call), reviewing.jury_progress(call=call, juror=current_user)
+              if reviewing.jury_may_read(call=call) else None,
+              {"date": format_date(call.closes_at, "long"), "time": format_time(call.closes_at, "short")})
              for call in reviewing.juror_calls(juror=current_user)]
-    return render_template("applications/jury_index.html", calls=calls)
+    return render_template("applications/jury_index.html", calls=calls, phase_labels=services.PHASE_LABELS,
+                           phases=CallPhase)
 
 
 @bp.route("/jury/<int:call_id>")
@@ -62,11 +70,14 @@ def jury_call(call_id: int):
     call = _jury_call(call_id)
     applications = reviewing.readable_applications(call=call, juror=current_user)
     scored = reviewing.reviewed_ids(call=call, juror=current_user)
+    is_open = reviewing.scoring_is_open(call=call)
     return render_template(
-        "applications/jury_call.html", call=call, applications=applications, scored=scored,
+        "applications/jury_call.html", call=call, applications=applications, scored=scored, is_open=is_open,
         progress=reviewing.jury_progress(call=call, juror=current_user),
-        next_unscored=reviewing.next_unscored(order=[a.id for a in applications], scored=scored),
-        suggested=reviewing.suggested_conflicts(call=call, juror=current_user), conflict_form=ConflictAnswerForm())
+        next_unscored=reviewing.next_unscored(order=[a.id for a in applications], scored=scored) if is_open
+        else None,
+        suggested=reviewing.suggested_conflicts(call=call, juror=current_user) if is_open else [],
+        conflict_form=ConflictAnswerForm(), discipline_labels=DISCIPLINE_LABELS)
 
 
 @bp.route("/jury/<int:call_id>/applications/<int:application_id>", methods=["GET", "POST"])
@@ -111,7 +122,13 @@ def jury_declare_conflict(call_id: int, application_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
-    reviewing.declare_conflict(application=application, juror=current_user, reason=(form.reason.data or "").strip())
+    try:
+        reviewing.declare_conflict(application=application, juror=current_user,
+                                   reason=(form.reason.data or "").strip())
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
     db.session.commit()
     flash(_("Conflict of interest noted: the application is off your list, and any scores you gave it are "
             "deleted."), "success")
@@ -122,7 +139,7 @@ def jury_declare_conflict(call_id: int, application_id: int):
 @role_required(Role.JURY)
 def jury_resolve_conflict(conflict_id: int):
     conflict = db.get_or_404(Conflict, conflict_id)
-    if conflict.juror_id != current_user.id:
+    if conflict.juror_id != current_user.id or not reviewing.jury_may_read(call=conflict.application.call):
         abort(404)
     call_id = conflict.application.call_id
     form = ConflictAnswerForm()
@@ -130,7 +147,12 @@ def jury_resolve_conflict(conflict_id: int):
         flash_errors(form)
         return redirect(url_for(".jury_call", call_id=call_id))
     is_conflict = form.is_conflict.data == "1"
-    reviewing.resolve_conflict(conflict=conflict, juror=current_user, is_conflict=is_conflict)
+    try:
+        reviewing.resolve_conflict(conflict=conflict, juror=current_user, is_conflict=is_conflict)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".jury_call", call_id=call_id))
     db.session.commit()
     if is_conflict:
         flash(_("Conflict of interest noted: the application stays off your list."), "success")

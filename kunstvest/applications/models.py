@@ -161,6 +161,7 @@ class Application(TimestampMixin, db.Model):
     __table_args__ = (
         # One application per artist and call: a double click or a retried POST cannot make a second one.
         sa.UniqueConstraint("call_id", "artist_id"),
+        sa.UniqueConstraint("call_id", "reference"),
         sa.CheckConstraint("waitlist_position IS NULL OR waitlist_position > 0", name="waitlist_position_positive"),
     )
 
@@ -171,6 +172,9 @@ class Application(TimestampMixin, db.Model):
         enum_type(ApplicationStatus), default=ApplicationStatus.DRAFT, index=True)
     statement: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the jury and the secretariat call the application (KRV-2018-0427), given at submission. The number is
+    # random, so it tells neither who applied nor in what order, and it stays when a juror declares a conflict.
+    reference: Mapped[str | None] = mapped_column(sa.String(40))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Snapshots at submission, so statistics stay true when the artist later moves or changes discipline.
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)

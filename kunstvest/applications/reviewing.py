@@ -31,6 +31,9 @@ IN_JURY = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationS
            ApplicationStatus.REJECTED)
 # A suggestion hides the application until the juror dismisses it: better safe than a scored conflict.
 BLOCKING = (ConflictStatus.SUGGESTED, ConflictStatus.CONFIRMED)
+# Jurors read a call's applications from the jury phase on, read-only once it is over; while artists can still
+# apply or change their applications, and until the secretariat starts the jury, they see none of them.
+JURY_READS = (CallPhase.JURYING, CallPhase.DECIDING, CallPhase.PUBLISHED)
 
 
 def _normalised(text: str) -> str:
@@ -91,7 +94,10 @@ def suggest_conflicts(*, call: OpenCall) -> int:
 
 
 def declare_conflict(*, application: Application, juror, reason: str = "") -> Conflict:
-    """The juror declares a conflict: the application disappears from their list; audited."""
+    """The juror declares a conflict while the jury is at work: the application leaves their list; audited."""
+    if not scoring_is_open(call=application.call):
+        raise ApplicationError(_l("Conflicts of interest can be declared only while the jury is at work; "
+                                  "after that, tell the secretariat."))
     conflict = _conflict(application, juror)
     if conflict is None:
         conflict = Conflict(application=application, juror_id=juror.id, status=ConflictStatus.CONFIRMED)
@@ -108,6 +114,9 @@ def resolve_conflict(*, conflict: Conflict, juror, is_conflict: bool) -> None:
     """The juror confirms or dismisses a suggested conflict; audited, since it decides who scores what."""
     if conflict.juror_id != juror.id:
         raise ApplicationError(_l("Only the juror concerned can resolve this conflict."))
+    if not scoring_is_open(call=conflict.application.call):
+        raise ApplicationError(_l("Conflicts of interest can be declared only while the jury is at work; "
+                                  "after that, tell the secretariat."))
     if is_conflict:
         declare_conflict(application=conflict.application, juror=juror, reason=conflict.reason)
         return
@@ -122,11 +131,13 @@ def _conflict(application: Application, juror) -> Conflict | None:
 
 
 def suggested_conflicts(*, call: OpenCall, juror) -> list[Conflict]:
-    """The juror's suggested conflicts awaiting their answer."""
+    """The juror's suggested conflicts awaiting their answer, once the call's applications are theirs to read."""
+    if not jury_may_read(call=call):
+        return []
     return list(db.session.scalars(
         sa.select(Conflict).join(Conflict.application)
-        .where(Application.call_id == call.id, Conflict.juror_id == juror.id,
-               Conflict.status == ConflictStatus.SUGGESTED).order_by(Conflict.id)))
+        .where(Application.call_id == call.id, Application.status.in_(IN_JURY), Conflict.juror_id == juror.id,
+               Conflict.status == ConflictStatus.SUGGESTED).order_by(Application.reference)))
 
 
 def is_assigned(*, call: OpenCall, juror) -> bool:
@@ -138,9 +149,15 @@ def _blocked_for(juror_id: int):
     return sa.select(Conflict.application_id).where(Conflict.juror_id == juror_id, Conflict.status.in_(BLOCKING))
 
 
+def jury_may_read(*, call: OpenCall) -> bool:
+    """True once the call is in the jury phase or past it; before that no juror sees any of its applications."""
+    return call.phase in JURY_READS
+
+
 def may_read(*, application: Application, juror) -> bool:
-    """An assigned juror without a conflict may read a submitted application."""
-    return (application.status in IN_JURY and is_assigned(call=application.call, juror=juror)
+    """An assigned juror without a conflict may read a submitted application, from the jury phase on."""
+    return (application.status in IN_JURY and jury_may_read(call=application.call)
+            and is_assigned(call=application.call, juror=juror)
             and db.session.scalar(sa.select(sa.exists(_blocked_for(juror.id).where(
                 Conflict.application_id == application.id)))) is False)
 
@@ -148,7 +165,7 @@ def may_read(*, application: Application, juror) -> bool:
 def juror_order(*, call: OpenCall, juror) -> list[int]:
     """The ids of the applications this juror may read, in the juror's own random but stable order."""
     assignment = db.session.get(JurorAssignment, (call.id, juror.id))
-    if assignment is None:
+    if assignment is None or not jury_may_read(call=call):
         return []
     ids = db.session.scalars(sa.select(Application.id).where(
         Application.call_id == call.id, Application.status.in_(IN_JURY),

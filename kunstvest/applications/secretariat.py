@@ -3,8 +3,8 @@
 from datetime import UTC
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_decimal, ngettext
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,17 +17,17 @@ from kunstvest.applications.models import (Application, ApplicationStatus, CallP
                                            JointRecommendation, OpenCall)
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role, RoleGrant, User
-from kunstvest.budget.exports import report_to_xlsx, table_to_csv
 from kunstvest.budget.models import Project
 from kunstvest.budget.reports import Report, Table
 from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
+from kunstvest.common.downloads import attachment
 from kunstvest.common.forms import choices
 from kunstvest.common.models import utcnow
+from kunstvest.common.spreadsheets import CSV, XLSX, report_to_xlsx, table_to_csv
 from kunstvest.extensions import db
 from kunstvest.reference.services import ensure_season
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # On the ranking page a submitted application is one still waiting for its decision.
 RANKING_STATUS_LABELS = {**STATUS_LABELS, ApplicationStatus.SUBMITTED: _l("pending decision")}
 RECOMMENDATION_LABELS = {
@@ -43,10 +43,6 @@ def _labels() -> dict:
             "status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
             "discipline_labels": {key: str(label) for key, label in DISCIPLINE_LABELS.items()},
             "recommendation_labels": {key: str(label) for key, label in RECOMMENDATION_LABELS.items()}}
-
-
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 # --- calls ------------------------------------------------------------------------------------------------------------
@@ -71,6 +67,7 @@ def _call_form(call: OpenCall | None) -> CallForm:
         # The season of a call is fixed: its applications, jury and statistics belong to that year.
         del form.project_id
         del form.year
+        form.fixed_year = call.year
         if call.phase != CallPhase.DRAFT:
             del form.criteria
     return form
@@ -355,14 +352,15 @@ def _scores_table(call: OpenCall) -> Table:
     jurors = _jurors_of(call, ranked)
     scores = deciding.score_values(call=call)
     labels = _labels()
-    headers = [_("Rank"), _("Name"), _("Municipality"), _("Discipline"), _("Status"), _("Weighted mean"),
-               _("Mean z-score")]
+    headers = [_("Rank"), _("Reference"), _("Name"), _("Municipality"), _("Discipline"), _("Status"),
+               _("Weighted mean"), _("Mean z-score")]
     headers += [f"{juror.full_name} – {criterion.name}" for juror in jurors for criterion in call.criteria]
     rows = []
     for entry in ranked:
         application = entry.application
         rows.append([
-            entry.rank, application.artist.name, application.municipality.name if application.municipality else "",
+            entry.rank, application.reference or "", application.artist.name,
+            application.municipality.name if application.municipality else "",
             labels["discipline_labels"].get(application.discipline, ""), str(RANKING_STATUS_LABELS[application.status]),
             # Not money: plain numbers, so the sheet does not show them in kroner.
             round(float(entry.raw_mean), 2) if entry.raw_mean is not None else None,
@@ -375,9 +373,9 @@ def _scores_table(call: OpenCall) -> Table:
 @role_required(Role.ADMIN)
 def admin_scores_export(call_id: int):
     call = db.get_or_404(OpenCall, call_id)
-    report = Report(title=_("Scores: %(call)s", call=call.title), filename=f"scores-{call.year}",
-                    tables=[_scores_table(call)])
-    return _download(report_to_xlsx(report), XLSX, f"{report.filename}.xlsx")
+    report = Report(title=_("Scores: %(call)s", call=call.title), filename=_("scores-%(year)s", year=call.year),
+                    sheet_name=_("Jury scores"), tables=[_scores_table(call)])
+    return attachment(report_to_xlsx(report), filename=f"{report.filename}.xlsx", content_type=XLSX)
 
 
 def _dimensions(chosen: ChosenWork) -> str:
@@ -392,7 +390,7 @@ def _exhibition_table(works: list[ChosenWork]) -> Table:
              chosen.application.municipality.name if chosen.application.municipality else "",
              chosen.title, chosen.year, chosen.technique, _dimensions(chosen), chosen.price, chosen.insurance_value,
              _("yes") if chosen.is_for_sale else _("no"),
-             format_datetime(chosen.confirmed_at, "dd.MM.yyyy HH:mm") if chosen.confirmed_at else ""]
+             chosen.confirmed_at]
             for chosen in works]
     return Table(_("Exhibition works"), headers, rows)
 
@@ -410,12 +408,12 @@ def admin_exhibition_works(call_id: int):
 def admin_exhibition_works_export(call_id: int, file_format: str):
     call = db.get_or_404(OpenCall, call_id)
     table = _exhibition_table(services.exhibition_works(call=call))
-    filename = f"exhibition-works-{call.year}.{file_format}"
+    filename = _("exhibition-works-%(year)s", year=call.year)
     if file_format == "csv":
-        return _download(table_to_csv(table), "text/csv; charset=utf-8", filename)
-    report = Report(title=_("Exhibition works: %(call)s", call=call.title), filename=f"exhibition-works-{call.year}",
-                    tables=[table])
-    return _download(report_to_xlsx(report), XLSX, filename)
+        return attachment(table_to_csv(table), filename=f"{filename}.csv", content_type=CSV)
+    report = Report(title=_("Exhibition works: %(call)s", call=call.title), filename=filename,
+                    sheet_name=_("Exhibition works"), tables=[table])
+    return attachment(report_to_xlsx(report), filename=f"{filename}.xlsx", content_type=XLSX)
 
 
 @bp.route("/admin/statistics")

@@ -3,6 +3,7 @@
 Jury and deciding rules live in jury.py and deciding.py; they share the errors and phase rules defined here.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -335,6 +336,33 @@ def missing_for_submission(application: Application) -> list[str]:
     return missing
 
 
+# References are a random number of this many digits, more once a call has used half of them.
+REFERENCE_DIGITS = 4
+REFERENCE_ATTEMPTS = 5
+
+
+def reference_prefix(call: OpenCall) -> str:
+    """The start of the call's application references: the project's initials and the year («KRV-2018-»)."""
+    initials = "".join(word[0] for word in re.findall(r"[^\W\d_]+", call.season.project.code)).upper()
+    return f"{initials[:6] or 'APP'}-{call.year}-"
+
+
+def free_references(*, call: OpenCall, count: int) -> list[str]:
+    """`count` new references for the call's applications, random and unused in the call."""
+    used = set(db.session.scalars(sa.select(Application.reference).where(
+        Application.call_id == call.id, Application.reference.is_not(None))))
+    digits = REFERENCE_DIGITS
+    while 2 * (len(used) + count) > 10 ** digits:
+        digits += 1
+    prefix, fresh = reference_prefix(call), []
+    while len(fresh) < count:
+        candidate = f"{prefix}{secrets.randbelow(10 ** digits):0{digits}d}"
+        if candidate not in used:
+            used.add(candidate)
+            fresh.append(candidate)
+    return fresh
+
+
 def submit_application(*, application: Application, now: datetime | None = None) -> bool:
     """Submit a complete application before the deadline and queue a receipt; False if it was already submitted."""
     now = now or utcnow()
@@ -348,11 +376,20 @@ def submit_application(*, application: Application, now: datetime | None = None)
     if missing := missing_for_submission(application):
         raise ApplicationError(_l("The application is missing: %(missing)s.", missing=", ".join(missing)))
     # A retried POST races on the status, not on a second row: only one request moves draft → submitted.
-    moved = db.session.execute(
-        sa.update(Application).where(Application.id == application.id,
-                                     Application.status == ApplicationStatus.DRAFT)
-        .values(status=ApplicationStatus.SUBMITTED, submitted_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        (reference,) = free_references(call=application.call, count=1)
+        try:
+            with db.session.begin_nested():
+                moved = db.session.execute(
+                    sa.update(Application).where(Application.id == application.id,
+                                                 Application.status == ApplicationStatus.DRAFT)
+                    .values(status=ApplicationStatus.SUBMITTED, submitted_at=now, reference=reference)
+                    .execution_options(synchronize_session=False)).rowcount
+        except IntegrityError:
+            continue  # another artist submitted with the same reference a moment ago: draw again
+        break
+    else:
+        raise ApplicationError(_l("The application could not be submitted just now; please try again."))
     db.session.refresh(application)
     if moved != 1:
         return False

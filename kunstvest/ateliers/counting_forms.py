@@ -1,15 +1,17 @@
 """Input of the counter and the sales log: the taps' JSON from the phone, the counter's plain forms, the sales table."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
-from wtforms import SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from kunstvest.ateliers.counting import MAX_BATCH, MAX_VISITORS, CountingError, TapInput, TapRefused
+from kunstvest.common.input_guards import FIRST_YEAR, LAST_YEAR
+from kunstvest.common.number_fields import DecimalInput, IntegerInput
+from kunstvest.common.numbers import MONEY_MAX
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 GROUP_LABEL_LENGTH = 100
@@ -38,7 +40,11 @@ def _visitors(value, *, number: int) -> int:
 def _tapped_at(value, *, number: int) -> datetime:
     try:
         tapped_at = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        # 0001-01-01T00:00:00+14:00 parses, but falls before the first day a datetime can hold once in UTC.
+        if tapped_at is not None and tapped_at.tzinfo is not None and not (
+                FIRST_YEAR <= tapped_at.astimezone(UTC).year <= LAST_YEAR):
+            tapped_at = None
+    except (ValueError, OverflowError):
         tapped_at = None
     if tapped_at is None or tapped_at.tzinfo is None:
         raise CountingError(_l("Tap %(number)s: tapped_at must be a time in ISO 8601 with a time zone offset, "
@@ -56,7 +62,7 @@ def _tap(item, *, number: int) -> TapInput:
         if undoes == client_id:
             raise CountingError(_l("Tap %(number)s cannot undo itself.", number=number))
     label = item.get("group_label") or ""
-    if not isinstance(label, str) or len(label.strip()) > GROUP_LABEL_LENGTH:
+    if not isinstance(label, str) or len(label.strip()) > GROUP_LABEL_LENGTH or "\x00" in label:
         raise CountingError(_l("Tap %(number)s: the group label must be text of at most %(most)s characters.",
                                number=number, most=GROUP_LABEL_LENGTH))
     # An undo takes back the number of the tap it undoes, so what the phone says it is does not matter.
@@ -83,7 +89,7 @@ class TapForm(FlaskForm):
     """The counter's buttons without JavaScript: one tap per form post; the page makes its client id."""
 
     client_id = HiddenField(validators=[DataRequired(), Regexp(CLIENT_ID)])
-    visitors = IntegerField(_l("Number of visitors"), validators=[Optional(), NumberRange(min=1, max=MAX_VISITORS)])
+    visitors = IntegerInput(_l("Number of visitors"), validators=[Optional()], minimum=1, maximum=MAX_VISITORS)
     group_label = StringField(_l("Group (optional)"), validators=[Optional(), Length(max=GROUP_LABEL_LENGTH)])
     undoes = HiddenField(validators=[Optional(), Regexp(CLIENT_ID)])
 
@@ -98,12 +104,12 @@ class SaleDayForm(Form):
     """One day's row of the sales table; its labels name the day (set by the view)."""
 
     day = HiddenField()
-    works_sold = IntegerField(_l("Works sold"), default=0,
-                              validators=[InputRequired(message=_l("Enter a number (0 if none).")),
-                                          NumberRange(min=0, max=10_000, message=_l("Cannot be negative."))])
-    amount = DecimalField(_l("Amount (NOK)"), places=2, default=0,
-                          validators=[InputRequired(message=_l("Enter an amount (0 if none).")),
-                                      NumberRange(min=0, message=_l("Cannot be negative."))])
+    works_sold = IntegerInput(_l("Works sold"), default=0,
+                              validators=[InputRequired(message=_l("Enter a number (0 if none)."))],
+                              minimum=0, maximum=10_000)
+    amount = DecimalInput(_l("Amount (NOK)"), default=0,
+                          validators=[InputRequired(message=_l("Enter an amount (0 if none)."))],
+                          minimum=0, maximum=MONEY_MAX)
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 

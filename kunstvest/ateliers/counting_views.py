@@ -112,7 +112,7 @@ def _volunteers() -> list[User]:
         .order_by(User.full_name, User.id)))
 
 
-@bp.route("/admin/<int:year>/locations")
+@bp.route("/admin/<year:year>/locations")
 @role_required(Role.ADMIN)
 def admin_locations(year: int):
     """The year's counting locations, who counts at each, and today's and all days' totals."""
@@ -130,7 +130,7 @@ def admin_locations(year: int):
         confirm_form=ConfirmForm())
 
 
-@bp.route("/admin/<int:year>/locations/sync", methods=["POST"])
+@bp.route("/admin/<year:year>/locations/sync", methods=["POST"])
 @role_required(Role.ADMIN)
 def admin_sync_locations(year: int):
     """Make the locations of the year's exhibition and ateliers, and assign each atelier's artists."""
@@ -144,7 +144,7 @@ def admin_sync_locations(year: int):
     return redirect(url_for("ateliers.admin_locations", year=year))
 
 
-@bp.route("/admin/<int:year>/counters", methods=["POST"])
+@bp.route("/admin/<year:year>/counters", methods=["POST"])
 @role_required(Role.ADMIN)
 def admin_assign_counter(year: int):
     """Let a volunteer count at one of the year's locations."""
@@ -246,7 +246,7 @@ def my_sales():
     return _sales_page(counting.accepted_application_of(user=current_user), back_url=None)
 
 
-@bp.route("/admin/<int:year>/sales")
+@bp.route("/admin/<year:year>/sales")
 @role_required(Role.ADMIN)
 def admin_sales_index(year: int):
     """Every accepted artist of the year with their logged sales, linking to each artist's log."""

@@ -313,7 +313,7 @@ def day_table(figures: SeasonFigures) -> Table:
     rows = []
     for day, kinds in figures.by_day.items():
         exhibition, ateliers = kinds.get(LocationKind.EXHIBITION, 0), kinds.get(LocationKind.ATELIER, 0)
-        rows.append([day_label(day), exhibition, ateliers, exhibition + ateliers])
+        rows.append([day, exhibition, ateliers, exhibition + ateliers])
     footer = [[str(_l("Total")), *(sum(row[column] for row in rows) for column in (1, 2, 3))]]
     return Table(str(_l("Visits per day")), [str(_l("Day")), str(_l("Exhibition")), str(_l("Ateliers")),
                                              str(_l("Total"))], rows, footer)
@@ -323,7 +323,7 @@ def hour_table(figures: SeasonFigures) -> Table:
     """Visits per day (rows) and hour in Oslo time (columns), from the first to the last hour with visits."""
     hours_seen = {hour for hours in figures.by_hour.values() for hour in hours}
     hours = list(range(min(hours_seen), max(hours_seen) + 1)) if hours_seen else []
-    rows = [[day_label(day), *(by_hour.get(hour, 0) for hour in hours), sum(by_hour.values())]
+    rows = [[day, *(by_hour.get(hour, 0) for hour in hours), sum(by_hour.values())]
             for day, by_hour in figures.by_hour.items()]
     return Table(str(_l("Visits per day and hour")),
                  [str(_l("Day")), *(f"{hour:02d}" for hour in hours), str(_l("Total"))], rows)
@@ -343,7 +343,8 @@ def municipality_table(figures: SeasonFigures) -> Table:
 def figures_report(figures: SeasonFigures) -> Report:
     """The dashboard's tables as one Report, for the page and the xlsx file alike."""
     year = figures.season.year
-    return Report(title=str(_l("Visits and sales %(year)s", year=year)), filename=f"figures-{year}",
+    return Report(title=str(_l("Visits and sales %(year)s", year=year)),
+                  filename=str(_l("visits-and-sales-%(year)s", year=year)), sheet_name=str(_l("Visits and sales")),
                   notes=[str(_l("Hours are in Norwegian time. Last year is %(year)s.", year=year - 1))],
                   tables=[headline_table(figures), location_table(figures), day_table(figures),
                           hour_table(figures), municipality_table(figures)])

@@ -5,20 +5,20 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_skeleton
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_babel import format_currency, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from kunstvest.ateliers import bp, figures
 from kunstvest.ateliers.models import LocationKind
 from kunstvest.auth.models import Role
-from kunstvest.budget.exports import report_to_xlsx, table_to_csv
 from kunstvest.common.decorators import role_required
+from kunstvest.common.downloads import attachment
 from kunstvest.common.formatting import money, number
 from kunstvest.common.models import utcnow
+from kunstvest.common.spreadsheets import CSV, XLSX, report_to_xlsx, table_to_csv
 from kunstvest.reference.models import Season
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 60
 HEADLINES = ((_l("Visits in total"), "visits"), (_l("At the exhibition"), "exhibition_visits"),
              (_l("In the ateliers"), "atelier_visits"), (_l("Sales"), "sales"))
@@ -26,9 +26,11 @@ HEADLINES = ((_l("Visits in total"), "visits"), (_l("At the exhibition"), "exhib
 
 @bp.app_template_filter("figure_cell")
 def figure_cell(value) -> str:
-    """A dashboard cell: whole numbers with thousands separators, money in NOK, nothing as a dash."""
+    """A dashboard cell: whole numbers with thousands separators, money in NOK, days by name, nothing as a dash."""
     if value is None:
         return "—"
+    if isinstance(value, date):
+        return figures.day_label(value)
     if isinstance(value, Decimal):
         return money(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -129,7 +131,7 @@ def _season_or_404(year: int) -> Season:
     return season
 
 
-@bp.route("/admin/<int:year>/figures")
+@bp.route("/admin/<year:year>/figures")
 @role_required(Role.ADMIN)
 def admin_figures(year: int):
     """Visits per location, day, hour and municipality, and sales, against last year; refreshes every minute."""
@@ -144,14 +146,14 @@ def admin_figures(year: int):
                            refresh_seconds=REFRESH_SECONDS)
 
 
-@bp.route("/admin/<int:year>/figures.<any(xlsx, csv):file_format>")
+@bp.route("/admin/<year:year>/figures.<any(xlsx, csv):file_format>")
 @role_required(Role.ADMIN)
 def admin_figures_export(year: int, file_format: str):
     """All the dashboard's tables as an xlsx workbook, or the visits per location and day as CSV."""
     season_figures = figures.season_figures(season=_season_or_404(year))
     if file_format == "xlsx":
-        body, mimetype, filename = report_to_xlsx(figures.figures_report(season_figures)), XLSX, f"figures-{year}.xlsx"
-    else:
-        body, mimetype = table_to_csv(figures.location_table(season_figures)), "text/csv; charset=utf-8"
-        filename = f"figures-{year}-locations.csv"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+        report = figures.figures_report(season_figures)
+        return attachment(report_to_xlsx(report), filename=f"{report.filename}.xlsx", content_type=XLSX)
+    filename = str(_l("visits-per-location-%(year)s", year=year))
+    return attachment(table_to_csv(figures.location_table(season_figures)), filename=f"{filename}.csv",
+                      content_type=CSV)

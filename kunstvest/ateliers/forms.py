@@ -3,9 +3,11 @@
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, FieldList, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from kunstvest.common.date_fields import DayField, season_year
+from kunstvest.common.number_fields import IntegerInput, LatitudeInput, LongitudeInput
 
 HOURS_PREFIX = "hours_"
 MAX_DAYS = 6
@@ -15,11 +17,19 @@ class WeekendsForm(FlaskForm):
     """The open-atelier days of a season, chosen by project and year; empty day rows are left out."""
 
     project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
-    days = FieldList(DateField(_l("Day"), validators=[Optional()]), min_entries=MAX_DAYS, max_entries=MAX_DAYS)
-    proofing_deadline = DateField(_l("Proofing deadline"), validators=[Optional()], description=_l(
+    year = IntegerInput(_l("Year"), validators=[InputRequired()], minimum=2000, maximum=2100)
+    days = FieldList(DayField(_l("Day"), validators=[Optional()]), min_entries=MAX_DAYS, max_entries=MAX_DAYS)
+    proofing_deadline = DayField(_l("Proofing deadline"), validators=[Optional()], description=_l(
         "The artists should approve their entries in the guide by this day."))
     submit = SubmitField(_l("Save weekends"))
+
+    def validate(self, extra_validators=None):
+        if (year := season_year(self.year)) is not None:  # the weekends lie in the season's year, the proofing before
+            for field in self.days:
+                field.within_years(year, reason=_l("the season %(year)s", year=year))
+            self.proofing_deadline.within_years(year - 1, year, reason=_l("before the weekends of %(year)s",
+                                                                          year=year))
+        return super().validate(extra_validators)
 
 
 class AtelierForm(FlaskForm):
@@ -31,11 +41,9 @@ class AtelierForm(FlaskForm):
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), Regexp(r"^\d{4}$", message=_l("Four digits."))])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[DataRequired()])
-    latitude = DecimalField(_l("Latitude (optional)"), places=6, validators=[Optional(), NumberRange(min=-90, max=90)],
-                            description=_l("For the map, e.g. 59.6042. Leave both empty to stay off the map."))
-    longitude = DecimalField(_l("Longitude (optional)"), places=6,
-                             validators=[Optional(), NumberRange(min=-180, max=180)],
-                             description=_l("E.g. 10.4106."))
+    latitude = LatitudeInput(_l("Latitude (optional)"), validators=[Optional()],
+                             description=_l("For the map, e.g. 59.6042. Leave both empty to stay off the map."))
+    longitude = LongitudeInput(_l("Longitude (optional)"), validators=[Optional()], description=_l("E.g. 10.4106."))
     accessibility = TextAreaField(_l("Accessibility"), validators=[Optional(), Length(max=2000)], description=_l(
         "Steps, wheelchair access, parking, toilet: what visitors should know before they come."))
     description = TextAreaField(_l("About the atelier (optional)"), validators=[Optional(), Length(max=4000)])

@@ -71,7 +71,7 @@ def admin_weekends():
                            seasons=services.all_open_ateliers()), 422 if error or form.errors else 200
 
 
-@bp.route("/admin/<int:year>")
+@bp.route("/admin/<year:year>")
 @role_required(Role.ADMIN)
 def admin_ateliers(year: int):
     """The season's ateliers with their artists and who has approved their entry; publishing the guide."""
@@ -84,7 +84,7 @@ def admin_ateliers(year: int):
         artist_count=sum(len(atelier.artists) for atelier in ateliers), publish_form=PublishForm())
 
 
-@bp.route("/admin/<int:year>/publish", methods=["POST"])
+@bp.route("/admin/<year:year>/publish", methods=["POST"])
 @role_required(Role.ADMIN)
 def admin_publish_guide(year: int):
     """Number the ateliers by municipality and publish the guide (refused while artists have not approved)."""
@@ -229,7 +229,7 @@ def _may_see_guide(open_ateliers) -> bool:
         current_user.is_authenticated and current_user.has_role(Role.ADMIN))
 
 
-@bp.route("/<int:year>/guide")
+@bp.route("/<year:year>/guide")
 def guide(year: int):
     """The public guide: the numbered ateliers by municipality, a filter, a map and the printable guide."""
     open_ateliers = _open_ateliers_or_404(year)
@@ -244,7 +244,7 @@ def guide(year: int):
         discipline_labels=_discipline_labels())
 
 
-@bp.route("/<int:year>/guide.pdf")
+@bp.route("/<year:year>/guide.pdf")
 def guide_pdf(year: int):
     """The printable guide as a PDF: the same list as the page, with the same filter."""
     open_ateliers = _open_ateliers_or_404(year)

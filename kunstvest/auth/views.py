@@ -43,6 +43,7 @@ def register():
             form.email.errors.append(str(error))
         else:
             db.session.commit()
+            # The same page whether the address was new or its owner was mailed instead: nobody learns who has one.
             return render_template("auth/check_email.html", email=services.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
 

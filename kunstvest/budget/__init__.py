@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("budget", __name__)
 
-from kunstvest.budget import import_views, report_views, views  # noqa: E402,F401
+from kunstvest.budget import import_views, ledger_views, mapping_views, report_views, views  # noqa: E402,F401

@@ -227,8 +227,8 @@ class Transaction(db.Model):
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batches.id"), index=True)
     account: Mapped[str | None] = mapped_column(sa.String(10))
     # A counter-entry in a closed year points at the transaction it corrects.
-    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("transactions.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("transactions.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     budget_line: Mapped[BudgetLine] = relationship(lazy="raise")

@@ -1,15 +1,16 @@
 """Report routes: each report as a page, an xlsx file and a PDF."""
 
-from flask import Response, render_template, request, url_for
+from flask import render_template, request, url_for
 
 from kunstvest.budget import bp, reports, services
-from kunstvest.budget.exports import report_to_pdf, report_to_xlsx
+from kunstvest.budget.exports import report_to_pdf
 from kunstvest.budget.models import Project
+from kunstvest.common.downloads import attachment
 from kunstvest.common.models import utcnow
+from kunstvest.common.spreadsheets import XLSX, report_to_xlsx
 from kunstvest.extensions import db
 
 FORMATS = "<any(html, xlsx, pdf):fmt>"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp.add_app_template_filter(reports.format_cell, "report_cell")
 bp.add_app_template_test(reports.is_numeric_cell, "numeric_cell")
@@ -22,8 +23,7 @@ def _respond(report: reports.Report, fmt: str):
                                xlsx_url=url_for(request.endpoint, **{**request.view_args, "fmt": "xlsx"}),
                                pdf_url=url_for(request.endpoint, **{**request.view_args, "fmt": "pdf"}))
     body, mimetype = (report_to_xlsx(report), XLSX) if fmt == "xlsx" else (report_to_pdf(report), "application/pdf")
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={report.filename}.{fmt}"})
+    return attachment(body, filename=f"{report.filename}.{fmt}", content_type=mimetype)
 
 
 @bp.route("/reports")
@@ -36,24 +36,24 @@ def reports_index():
                            funders=reports.funders(year), tertials=reports.TERTIALS)
 
 
-@bp.route(f"/reports/<int:project_id>/<int:year>/budget-vs-actual.{FORMATS}")
+@bp.route(f"/reports/<int:project_id>/<year:year>/budget-vs-actual.{FORMATS}")
 def report_budget_vs_actual(project_id: int, year: int, fmt: str):
     project = db.get_or_404(Project, project_id)
     return _respond(reports.budget_vs_actual(project=project, year=year), fmt)
 
 
-@bp.route(f"/reports/<int:project_id>/<int:year>/tertial-<any('1', '2', '3'):tertial>.{FORMATS}")
+@bp.route(f"/reports/<int:project_id>/<year:year>/tertial-<any('1', '2', '3'):tertial>.{FORMATS}")
 def report_tertial(project_id: int, year: int, tertial: str, fmt: str):
     project = db.get_or_404(Project, project_id)
     return _respond(reports.tertial_report(project=project, year=year, tertial=int(tertial)), fmt)
 
 
-@bp.route(f"/reports/<int:year>/funder/<funder>.{FORMATS}")
+@bp.route(f"/reports/<year:year>/funder/<funder>.{FORMATS}")
 def report_funder(year: int, funder: str, fmt: str):
     return _respond(reports.funder_report(funder=funder, year=year), fmt)
 
 
-@bp.route(f"/reports/<int:year>/annual-report.{FORMATS}")
+@bp.route(f"/reports/<year:year>/annual-report.{FORMATS}")
 def report_annual(year: int, fmt: str):
     return _respond(reports.annual_report_section(year=year), fmt)
 

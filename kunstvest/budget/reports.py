@@ -50,12 +50,15 @@ class Table:
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     footer: list[list] = field(default_factory=list)
+    # Per row, the ledger filter behind a cell by its column: the page links those cells, the files do not.
+    links: list[dict[int, dict]] = field(default_factory=list)
 
 
 @dataclass
 class Report:
     title: str
     filename: str
+    sheet_name: str = ""
     notes: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     chart: Markup | None = None
@@ -113,6 +116,11 @@ def _line_row(figure: LineFigures) -> list:
             figure.actual, figure.variance, variance_percent(figure.variance, figure.budgeted)]
 
 
+def _ledger_filter(line: BudgetLine, **period) -> dict:
+    """The ledger's query arguments for a line's transactions, optionally in a period (tertial or from/to)."""
+    return {"year": line.year, "project": line.project_id, "line": line.id, **period}
+
+
 def budget_vs_actual(*, project: Project, year: int) -> Report:
     """Budget against actual per line and in total, with the variance in NOK and %, and how the result is settled."""
     versions = compared_versions(year=year, project=project)
@@ -128,9 +136,11 @@ def budget_vs_actual(*, project: Project, year: int) -> Report:
                                           (LineKind.EXPENSE, _l("Expenses"), summary.expense_budget,
                                            summary.expense_actual)):
         variance = actual - budgeted if kind == LineKind.INCOME else budgeted - actual
-        tables.append(Table(str(label), headers, [_line_row(f) for f in figures if f.line.kind == kind],
+        lines = [f for f in figures if f.line.kind == kind]
+        tables.append(Table(str(label), headers, [_line_row(f) for f in lines],
                             [[str(_l("Total")), "", "", budgeted, actual, variance,
-                              variance_percent(variance, budgeted)]]))
+                              variance_percent(variance, budgeted)]],
+                            links=[{4: _ledger_filter(f.line)} for f in lines]))
     result_variance = summary.result_actual - summary.result_budget
     tables.append(Table(str(_l("Result")), [str(_l("Result")), str(_l("Budget")), str(_l("Actual")),
                                              str(_l("Variance"))],
@@ -138,7 +148,8 @@ def budget_vs_actual(*, project: Project, year: int) -> Report:
                           result_variance]]))
     return Report(
         title=str(_l("Budget vs actual %(year)s: %(project)s", year=year, project=project.name)),
-        filename=f"budget-vs-actual-{project.code}-{year}",
+        filename=str(_l("budget-vs-actual-%(project)s-%(year)s", project=project.code, year=year)),
+        sheet_name=str(_l("Budget vs actual")),
         notes=[_version_note(versions.get(project.id)), _result_note(summary.result_actual, coverage)],
         tables=tables)
 
@@ -178,8 +189,9 @@ def tertial_report(*, project: Project, year: int, tertial: int) -> Report:
                str(_l("Actual to %(date)s", date=format_date(end, "short"))),
                str(_l("Last year to %(date)s", date=format_date(previous_end, "short"))), str(_l("Share of budget"))]
     tables = []
+    previous_by_id = {line.id: line for line in previous_year_lines}
     for kind, label in ((LineKind.INCOME, _l("Income")), (LineKind.EXPENSE, _l("Expenses"))):
-        rows, sums = [], [ZERO, ZERO, ZERO, ZERO]
+        rows, links, sums = [], [], [ZERO, ZERO, ZERO, ZERO]
         for figure in (f for f in figures if f.line.kind == kind):
             period, cumulative = current.get(figure.line.id, (ZERO, ZERO))
             last_year_id = previous_lines.get((figure.line.category, figure.line.name))
@@ -187,14 +199,23 @@ def tertial_report(*, project: Project, year: int, tertial: int) -> Report:
             values = [figure.budgeted, period, cumulative, last_year]
             sums = [total + value for total, value in zip(sums, values)]
             rows.append([figure.line.name, *values, variance_percent(cumulative, figure.budgeted)])
+            cell_links = {2: _ledger_filter(figure.line, tertial=tertial),
+                          3: _ledger_filter(figure.line, **{"from": date(year, 1, 1).isoformat(),
+                                                            "to": end.isoformat()})}
+            if last_year_id is not None:
+                cell_links[4] = _ledger_filter(previous_by_id[last_year_id], **{
+                    "from": date(year - 1, 1, 1).isoformat(), "to": previous_end.isoformat()})
+            links.append(cell_links)
         sums[3] = previous_totals[kind]
         tables.append(Table(str(label), headers, rows,
-                            [[str(_l("Total")), *sums, variance_percent(sums[2], sums[0])]]))
+                            [[str(_l("Total")), *sums, variance_percent(sums[2], sums[0])]], links=links))
     income_cumulative, expense_cumulative = (table.footer[0][3] for table in tables)
     return Report(
         title=str(_l("Four-month report T%(tertial)s %(year)s: %(project)s", tertial=tertial, year=year,
                      project=project.name)),
-        filename=f"tertial-{tertial}-{project.code}-{year}",
+        filename=str(_l("four-month-report-%(tertial)s-%(project)s-%(year)s", tertial=tertial, project=project.code,
+                        year=year)),
+        sheet_name=str(_l("Four-month report T%(tertial)s", tertial=tertial)),
         notes=[str(_l("Period %(start)s to %(end)s; cumulative from 1 January.", start=format_date(start, "short"),
                       end=format_date(end, "short"))), _version_note(versions.get(project.id)),
                str(_l("Result so far: %(amount)s.", amount=money(income_cumulative - expense_cumulative)))],
@@ -225,7 +246,8 @@ def funder_report(*, funder: str, year: int) -> Report:
                             [[label, value] for label, value in figures] or
                             [[str(_l("No audience figures recorded for this year yet.")), None]]))
     return Report(title=str(_l("Report to %(funder)s for %(year)s", funder=funder, year=year)),
-                  filename=f"funder-{year}", tables=tables)
+                  filename=str(_l("report-to-%(funder)s-%(year)s", funder=funder, year=year)),
+                  sheet_name=str(_l("Report to %(funder)s", funder=funder)), tables=tables)
 
 
 def annual_report_section(*, year: int) -> Report:
@@ -251,7 +273,8 @@ def annual_report_section(*, year: int) -> Report:
                             [[f.line.name, f.budgeted, f.actual] for f in figures],
                             [[str(_l("Surplus (+) or deficit (−)")), summary.result_budget, summary.result_actual]]))
     return Report(title=str(_l("Culture in the annual report %(year)s", year=year)),
-                  filename=f"annual-report-culture-{year}", notes=notes, tables=tables)
+                  filename=str(_l("annual-report-culture-%(year)s", year=year)),
+                  sheet_name=str(_l("Culture in the annual report")), notes=notes, tables=tables)
 
 
 def _result_sentence(actual: Decimal, budgeted: Decimal) -> str:
@@ -287,11 +310,11 @@ def year_over_year() -> Report:
         table_rows = []
         for year, amounts in sorted(years.items()):
             income, expense = amounts.get(LineKind.INCOME, ZERO), amounts.get(LineKind.EXPENSE, ZERO)
-            table_rows.append([str(year), income, expense, income - expense])
-        series[project_name] = [(row[0], row[3]) for row in table_rows]
+            table_rows.append([year, income, expense, income - expense])
+        series[project_name] = [(str(row[0]), row[3]) for row in table_rows]
         tables.append(Table(project_name, [str(_l("Year")), str(_l("Income")), str(_l("Expenses")),
                                            str(_l("Result"))], table_rows))
-    return Report(title=str(_l("Year over year")), filename="year-over-year", tables=tables,
+    return Report(title=str(_l("Year over year")), filename=str(_l("year-over-year")), tables=tables,
                   chart=result_chart(series))
 
 

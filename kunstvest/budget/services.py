@@ -3,6 +3,7 @@
 Other domains attach their incomes and costs with find_budget_line() and record_actual().
 """
 
+import enum
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -221,14 +222,17 @@ def record_actual(*, line: BudgetLine, amount, booked_on: date, text: str, sourc
     transaction = None
     if source_ref is not None:
         transaction = db.session.scalar(sa.select(Transaction).where(Transaction.source_ref == source_ref))
-    if transaction is None:
+    is_new = transaction is None
+    if is_new:
         transaction = Transaction(source_ref=source_ref)
-        db.session.add(transaction)
+    # Every field before the add: reading an expired line would otherwise autoflush a half-filled row.
     transaction.budget_line_id = line.id
     transaction.amount = to_money(amount)
     transaction.booked_on = booked_on
     transaction.text = text
     transaction.voucher_number = voucher_number
+    if is_new:
+        db.session.add(transaction)
     db.session.flush()
     return transaction
 
@@ -290,3 +294,38 @@ def totals(figures: list[LineFigures]) -> Totals:
 
     return Totals(summed(LineKind.INCOME, "budgeted"), summed(LineKind.INCOME, "actual"),
                   summed(LineKind.EXPENSE, "budgeted"), summed(LineKind.EXPENSE, "actual"))
+
+
+# --- bookings that tell what they did ---------------------------------------------------------------------------------
+
+class BookingChange(enum.StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What booking an amount for a source does: the source's transaction (None before it is created) and the change."""
+
+    transaction: Transaction | None
+    change: BookingChange
+
+
+def planned_booking(*, line: BudgetLine, amount, booked_on: date, source_ref: str) -> Booking:
+    """What book_actual would do, without doing it: create the booking, change its line, amount or date, or nothing."""
+    transaction = db.session.scalar(sa.select(Transaction).where(Transaction.source_ref == source_ref))
+    if transaction is None:
+        return Booking(None, BookingChange.CREATED)
+    same = (transaction.budget_line_id, transaction.amount, transaction.booked_on) == (line.id, to_money(amount),
+                                                                                         booked_on)
+    return Booking(transaction, BookingChange.UNCHANGED if same else BookingChange.CHANGED)
+
+
+def book_actual(*, line: BudgetLine, amount, booked_on: date, text: str, source_ref: str) -> Booking:
+    """Book an amount once per source, as record_actual does, and tell whether that created, changed or left it."""
+    planned = planned_booking(line=line, amount=amount, booked_on=booked_on, source_ref=source_ref)
+    if planned.change == BookingChange.UNCHANGED:
+        return planned
+    return Booking(record_actual(line=line, amount=amount, booked_on=booked_on, text=text, source_ref=source_ref),
+                   planned.change)

@@ -82,7 +82,7 @@ def edit_line(line_id: int | None):
     return render_template("budget/line_form.html", form=form, line=line)
 
 
-@bp.route("/versions/<int:project_id>/<int:year>")
+@bp.route("/versions/<int:project_id>/<year:year>")
 def versions(project_id: int, year: int):
     project = db.get_or_404(Project, project_id)
     return render_template("budget/versions.html", project=project, year=year,
@@ -90,12 +90,14 @@ def versions(project_id: int, year: int):
                            approval_form=ApprovalForm(), confirm_form=ConfirmForm())
 
 
-@bp.route("/results/<int:project_id>/<int:year>", methods=["GET", "POST"])
+@bp.route("/results/<int:project_id>/<year:year>", methods=["GET", "POST"])
 def settle_result(project_id: int, year: int):
     project = db.get_or_404(Project, project_id)
     coverage = db.session.scalar(db.select(ResultCoverage).where(
         ResultCoverage.project_id == project.id, ResultCoverage.year == year))
     form = SettlementForm(obj=coverage)
+    # The result of a year is settled once its accounts are known: in the year or the two after it.
+    form.decided_on.within_years(year, year + 2, reason=_("settling the result of %(year)s", year=year))
     if form.validate_on_submit():
         services.settle_result(project=project, year=year, amount=form.amount.data, settled_by=form.settled_by.data,
                                decision_reference=form.decision_reference.data, decided_on=form.decided_on.data,
@@ -110,6 +112,9 @@ def settle_result(project_id: int, year: int):
 def approve_version(version_id: int):
     version = db.get_or_404(BudgetVersion, version_id)
     form = ApprovalForm()
+    # A budget is approved before its year starts or during it.
+    form.decided_on.within_years(version.year - 2, version.year,
+                                 reason=_("approving the budget of %(year)s", year=version.year))
     if form.validate_on_submit():
         try:
             services.approve_version(version=version, decision_reference=form.decision_reference.data,
@@ -119,12 +124,14 @@ def approve_version(version_id: int):
         else:
             db.session.commit()
             flash(_("Version %(number)s is approved and locked.", number=version.number), "success")
+    elif form.decided_on.data is not None and form.decided_on.errors:
+        flash(str(form.decided_on.errors[0]), "error")  # a date outside the years a decision on it can be taken
     else:
         flash(_("Give the decision reference and the date of the decision."), "error")
     return redirect(url_for("budget.versions", project_id=version.project_id, year=version.year))
 
 
-@bp.route("/versions/<int:project_id>/<int:year>/new", methods=["POST"])
+@bp.route("/versions/<int:project_id>/<year:year>/new", methods=["POST"])
 def create_version(project_id: int, year: int):
     project = db.get_or_404(Project, project_id)
     if ConfirmForm().validate_on_submit():

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kunstvest.common.links import public_url_for
 from kunstvest.common.models import UTCDateTime, enum_type, utcnow
 from kunstvest.extensions import db, mail
 
@@ -45,10 +46,13 @@ class OutboxMessage(db.Model):
 
 
 def queue_mail(*, to: str, template: str, subject: str, locale: str = "nb", **context) -> OutboxMessage:
-    """Render templates/email/<template>.txt and .html in the recipient's language and queue them."""
+    """Render templates/email/<template>.txt and .html in the recipient's language and queue them.
+
+    Templates make their links with `public_url_for(...)` on PUBLIC_URL: an external url_for follows the Host header.
+    """
     with force_locale(locale):
-        body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+        body_text = render_template(f"email/{template}.txt", public_url_for=public_url_for, **context)
+        body_html = render_template(f"email/{template}.html", public_url_for=public_url_for, **context)
         subject = str(subject)  # a lazy subject is resolved in the recipient's language too
     message = OutboxMessage(
         recipient=to, subject=subject, body_text=body_text, body_html=body_html, template=template

@@ -14,9 +14,11 @@ from kunstvest.extensions import db
 
 Exporter = Callable[[User], dict[str, Any]]
 Eraser = Callable[[User], None]
+Notice = Callable[[User], list[str]]
 
 _exporters: dict[str, Exporter] = {}
 _erasers: list[Eraser] = []
+_notices: list[Notice] = []
 
 
 def personal_data_exporter(section: str):
@@ -33,6 +35,18 @@ def personal_data_eraser(function: Eraser) -> Eraser:
     """Register a function that erases a domain's personal fields of a user."""
     _erasers.append(function)
     return function
+
+
+def erasure_notice(function: Notice) -> Notice:
+    """Register a function that says, before an erasure, what it will do to others' records (e.g. a guardian's
+    children)."""
+    _notices.append(function)
+    return function
+
+
+def erasure_notices(*, user: User) -> list[str]:
+    """What erasing the user will do beyond their own account, one sentence each, for the confirmation page."""
+    return [sentence for notice in _notices for sentence in notice(user)]
 
 
 def export_personal_data(*, user: User) -> dict[str, Any]:

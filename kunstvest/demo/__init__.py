@@ -11,4 +11,5 @@ def load_demo_season() -> list[tuple[str, str]]:
     open_call.load()
     exhibitions.load()
     orchestra.load()
+    foundation.book_actuals()  # last: the instalments hold only what the domains above did not book
     return logins

@@ -376,14 +376,15 @@ def _save_call(season: Season, *, opens_at: datetime, closes_at: datetime, work_
 
 def _submitted_applications(call: OpenCall, artists: list[ArtistProfile], images: list[ImageFile],
                             rng: random.Random, *, works: tuple[int, int]) -> list[Application]:
-    """One submitted application per artist, with snapshots as submit_application takes them; in bulk."""
+    """One submitted application per artist, with the reference and snapshots submit_application gives; in bulk."""
+    references = services.free_references(call=call, count=len(artists))
     applications = [
         Application(call=call, artist=artist, status=ApplicationStatus.SUBMITTED, statement=_statement(rng, artist),
-                    submitted_at=_submission_time(rng, call), municipality=artist.municipality,
+                    submitted_at=_submission_time(rng, call), reference=reference, municipality=artist.municipality,
                     discipline=artist.discipline,
                     works=[Work(position=position, **fields) for position, fields in enumerate(
                         _works(rng, artist, images, count=rng.randint(*works), year=call.year), start=1)])
-        for artist in artists]
+        for artist, reference in zip(artists, references, strict=True)]
     db.session.add_all(applications)
     db.session.flush()
     return applications

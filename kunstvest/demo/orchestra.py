@@ -5,7 +5,8 @@ weekends at changing places in the member municipalities and two concerts; the j
 weekend (Sunday). Sectionals are led by tutors whose fees go to the budget line «Dirigent og gruppeinstruktører».
 The violas, the bassoons and the horns are short of their targets, so the waiting list has something to say.
 Every person is fictional; the demo guardian (Nina Aas) has one member and one child on the 2018 waiting list.
-Rows are inserted directly; nothing is loaded when the 2017 season is already there.
+Rows are inserted directly; nothing is loaded when the 2017 season is already there. The events that have taken place
+are marked held and their fees booked as the staff book them in the app, once, so booking them again changes nothing.
 """
 
 import random
@@ -21,6 +22,7 @@ from kunstvest.budget.services import project_by_code
 from kunstvest.common.models import utcnow
 from kunstvest.demo import foundation
 from kunstvest.extensions import db
+from kunstvest.orchestra.events import book_fees, events_of_season, today_in_oslo
 from kunstvest.orchestra.models import (Attendance, AttendanceStatus, Child, ChildInstrument, ConsentPurpose,
                                         ConsentRecord, ConsentText, Enrolment, EnrolmentStatus, EventKind,
                                         EventSession, EventStaff, Group, Guardianship, HealthInfo, Level,
@@ -216,7 +218,9 @@ def load() -> None:
     seasons = {year: ensure_season(project=project, year=year,
                                    title=foundation.SEASON_TITLES.get((PROJECT_CODE, year), ""))
                for year in (2017, 2018)}
-    if db.session.scalar(sa.select(OrchestraSeason.id).where(OrchestraSeason.season_id == seasons[2017].id)):
+    loaded = db.session.scalar(sa.select(OrchestraSeason).where(OrchestraSeason.season_id == seasons[2017].id))
+    if loaded is not None:
+        _book_fees_of_held_events(loaded)  # a demo loaded before the fees were booked gets them now
         return
     rng = random.Random(SEED)
     sections = ensure_sections()
@@ -240,6 +244,7 @@ def load() -> None:
     db.session.flush()
     _replies_and_attendance(events, members, staff, rng)
     db.session.flush()
+    _book_fees_of_held_events(season_2017)
 
 
 def _demo_email(role: Role) -> str:
@@ -532,6 +537,15 @@ def _events_2017(season: OrchestraSeason, sections: dict, leader: User, project_
         events.append(event)
     db.session.add_all(events)
     return events
+
+
+def _book_fees_of_held_events(season: OrchestraSeason) -> None:
+    """Mark the season's events that have taken place held and book their fees, as the orchestra's staff would."""
+    staff = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.ORCHESTRA_STAFF)))
+    today = today_in_oslo()
+    for event in events_of_season(orchestra_season=season):
+        if event.starts_on <= today:
+            book_fees(event=event, booked_by=staff)
 
 
 def _where(venues: dict, place: str, municipality: str) -> dict:

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from kunstvest.common.date_fields import DayField, season_year
 from kunstvest.common.forms import choices
+from kunstvest.common.number_fields import DecimalInput, IntegerInput
+from kunstvest.common.numbers import MONEY_MAX
 from kunstvest.exhibitions.labels import HOST_STATUS_LABELS
 from kunstvest.exhibitions.models import HostStatus
 
@@ -31,7 +33,7 @@ class HoursForm(Form):
 
 class ExhibitionForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)],
+    year = IntegerInput(_l("Year"), validators=[InputRequired()], minimum=2000, maximum=2100,
                         description=_l("The exhibition belongs to the project's season of this year."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("E.g. «Kunst rett vest 2018»."))
@@ -39,17 +41,26 @@ class ExhibitionForm(FlaskForm):
     host_status = SelectField(_l("Host status"), choices=choices(HOST_STATUS_LABELS.items()))
     host_note = TextAreaField(_l("Note on the host"), validators=[Optional(), Length(max=5000)],
                               description=_l("E.g. who we talk to, and what was agreed."))
-    host_contribution = DecimalField(_l("Host contribution (NOK)"), places=2,
-                                     validators=[Optional(), NumberRange(min=0)],
-                                     description=_l("Normally NOK 500,000."))
+    host_contribution = DecimalInput(_l("Host contribution (NOK)"), validators=[Optional()], minimum=0,
+                                     maximum=MONEY_MAX, description=_l("Normally NOK 500,000."))
     venue_id = SelectField(_l("Venue"), coerce=optional_id, validators=[Optional()],
                            description=_l("Venues are kept under reference data."))
-    opens_on = DateField(_l("Opens on"), validators=[Optional()])
-    closes_on = DateField(_l("Closes on"), validators=[Optional()])
+    opens_on = DayField(_l("Opens on"), validators=[Optional()])
+    closes_on = DayField(_l("Closes on"), validators=[Optional()])
     hours = FieldList(FormField(HoursForm), min_entries=7, max_entries=7)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)],
                                 description=_l("Shown in the public catalogue."))
     submit = SubmitField(_l("Save exhibition"))
+
+    def keep_to_year(self, year: int) -> None:
+        """The exhibition's days lie in its season's year (the view calls this when the year is fixed)."""
+        for field in (self.opens_on, self.closes_on):
+            field.within_years(year, reason=_l("the exhibition of %(year)s", year=year))
+
+    def validate(self, extra_validators=None):
+        if self.year is not None and (year := season_year(self.year)) is not None:
+            self.keep_to_year(year)
+        return super().validate(extra_validators)
 
     def validate_closes_on(self, field):
         if None not in (field.data, self.opens_on.data) and field.data < self.opens_on.data:
@@ -63,10 +74,10 @@ class ExhibitionForm(FlaskForm):
 class FundingForm(FlaskForm):
     funder = StringField(_l("Funder"), validators=[DataRequired(), Length(max=200)],
                          description=_l("E.g. «Svelvik kommune» or «Norsk kulturråd»."))
-    amount = DecimalField(_l("Amount (NOK)"), places=2, validators=[InputRequired(), NumberRange(min=0.01)])
+    amount = DecimalInput(_l("Amount (NOK)"), validators=[InputRequired()], minimum="0.01", maximum=MONEY_MAX)
     budget_line_id = SelectField(_l("Budget line"), coerce=int, validators=[DataRequired()],
                                  description=_l("An income line of the season's budget."))
-    received_on = DateField(_l("Received on"), validators=[Optional()],
+    received_on = DayField(_l("Received on"), validators=[Optional()],
                             description=_l("When the money came in; it is then booked as actual income."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save funding"))
@@ -92,8 +103,8 @@ def placement_form(entries) -> PlacementForm:
         chosen_id = entry.chosen.id
         setattr(WorksPlacementForm, f"room_{chosen_id}", StringField(_l("Room"), validators=[Length(max=100)]))
         setattr(WorksPlacementForm, f"wall_{chosen_id}", StringField(_l("Wall"), validators=[Length(max=100)]))
-        setattr(WorksPlacementForm, f"label_{chosen_id}", IntegerField(
-            _l("Label number"), validators=[Optional(), NumberRange(min=1, max=100000)]))
+        setattr(WorksPlacementForm, f"label_{chosen_id}", IntegerInput(
+            _l("Label number"), validators=[Optional()], minimum=1, maximum=100000))
     data = {}
     for entry in entries:
         placement, chosen_id = entry.placement, entry.chosen.id

@@ -49,6 +49,7 @@ def admin_edit_event(exhibition_id: int | None, event_id: int | None):
     event = db.get_or_404(ProgrammeEvent, event_id) if event_id is not None else None
     exhibition = event.exhibition if event else db.get_or_404(Exhibition, exhibition_id)
     form = EventForm()
+    form.day.within_years(exhibition.year, reason=_("the exhibition of %(year)s", year=exhibition.year))
     if request.method == "GET" and event is not None:
         form.process(data={"kind": event.kind.value, "title": event.title, "description": event.description,
                            "day": programme.oslo_day(event.starts_at),
@@ -141,13 +142,13 @@ def _render_programme(exhibition: Exhibition, *, failed_event_id: int | None = N
     return page, status
 
 
-@bp.route("/<int:year>/programme", endpoint="programme")
+@bp.route("/<year:year>/programme", endpoint="programme")
 def programme_page(year: int):
     """The season's side programme by day, with free sign-up."""
     return _render_programme(_exhibition_of_year_or_404(year))
 
 
-@bp.route("/<int:year>/programme.ics")
+@bp.route("/<year:year>/programme.ics")
 def programme_ical(year: int):
     """The season's programme as an iCalendar feed."""
     exhibition = _exhibition_of_year_or_404(year)

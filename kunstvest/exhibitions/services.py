@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from kunstvest.applications.models import ChosenWork, OpenCall
 from kunstvest.applications.services import exhibition_works, is_public
-from kunstvest.budget.models import BudgetCategory, BudgetLine, LineKind, Transaction
-from kunstvest.budget.services import find_budget_line, record_actual
+from kunstvest.budget.models import BudgetCategory, BudgetLine, LineKind
+from kunstvest.budget.services import Booking, BookingChange, book_actual, find_budget_line, planned_booking
 from kunstvest.common.audit import record_audit
 from kunstvest.common.models import to_money
 from kunstvest.exhibitions.labels import HOST_STATUS_LABELS, WEEKDAY_LABELS
@@ -148,9 +148,17 @@ def funding_source_ref(funding: Funding) -> str:
     return f"exhibition-funding:{funding.id}"
 
 
+@dataclass(frozen=True)
+class FundingSaved:
+    """A saved funding line and what booking it in the budget did (None while it is not received)."""
+
+    funding: Funding
+    booking: Booking | None
+
+
 def save_funding(*, exhibition: Exhibition, funding: Funding | None = None, funder: str, amount,
-                 budget_line: BudgetLine, received_on: date | None = None, note: str = "") -> Funding:
-    """Add or change a funding line; once received it is booked as actual income on its budget line."""
+                 budget_line: BudgetLine, received_on: date | None = None, note: str = "") -> FundingSaved:
+    """Add or change a funding line; once received it is booked as actual income on its budget line, once."""
     amount = to_money(amount)
     if amount <= 0:
         raise ExhibitionError(_l("The amount must be more than zero."))
@@ -170,22 +178,31 @@ def save_funding(*, exhibition: Exhibition, funding: Funding | None = None, fund
     funding.funder, funding.amount, funding.budget_line, funding.note = funder, amount, budget_line, note
     funding.received_on = received_on
     db.session.flush()
-    if received_on is not None:
-        _book(funding)
-    return funding
+    return FundingSaved(funding, _book(funding) if received_on is not None else None)
 
 
-def receive_funding(*, funding: Funding, received_on: date) -> Transaction:
-    """Mark funding received on a day and book it; saving it again changes the same booking."""
+def planned_funding_booking(*, funding: Funding | None, amount, budget_line: BudgetLine,
+                            received_on: date | None) -> Booking | None:
+    """What saving the funding would book, for the confirmation: None while not received, else the planned booking."""
+    if received_on is None:
+        return None
+    if funding is None or funding.id is None:
+        return Booking(None, BookingChange.CREATED)
+    return planned_booking(line=budget_line, amount=amount, booked_on=received_on,
+                           source_ref=funding_source_ref(funding))
+
+
+def receive_funding(*, funding: Funding, received_on: date) -> Booking:
+    """Mark funding received on a day and book it; saving it again changes the same booking, or nothing."""
     funding.received_on = received_on
     db.session.flush()
     return _book(funding)
 
 
-def _book(funding: Funding) -> Transaction:
+def _book(funding: Funding) -> Booking:
     text = f"{funding.funder}: {funding.exhibition.title or funding.exhibition.season.year}"
-    return record_actual(line=funding.budget_line, amount=funding.amount, booked_on=funding.received_on,
-                         text=text[:300], source_ref=funding_source_ref(funding))
+    return book_actual(line=funding.budget_line, amount=funding.amount, booked_on=funding.received_on,
+                       text=text[:300], source_ref=funding_source_ref(funding))
 
 
 def host_contribution_offer(*, exhibition: Exhibition) -> BudgetLine | None:
@@ -206,7 +223,7 @@ def add_host_contribution(*, exhibition: Exhibition) -> Funding:
                                  "is set, or the budget has no host municipality line for %(year)d.",
                                  year=exhibition.year))
     return save_funding(exhibition=exhibition, funder=line.funder or exhibition.host_municipality.name,
-                        amount=exhibition.host_contribution, budget_line=line)
+                        amount=exhibition.host_contribution, budget_line=line).funding
 
 
 # --- works and placement ----------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.budget.labels import CATEGORY_LABELS
 from kunstvest.budget.models import BudgetLine, Project
-from kunstvest.budget.services import active_projects
+from kunstvest.budget.services import BookingChange, active_projects, budget_lines_with_actuals
 from kunstvest.common.decorators import role_required
+from kunstvest.common.formatting import date_short, money
 from kunstvest.common.forms import choices
 from kunstvest.exhibitions import bp, documents, services
 from kunstvest.exhibitions.forms import ExhibitionForm, FundingForm, placement_form
@@ -84,6 +85,7 @@ def _exhibition_form(exhibition: Exhibition | None) -> ExhibitionForm:
         # The season is fixed: funding, works and the programme belong to it.
         del form.project_id
         del form.year
+        form.keep_to_year(exhibition.year)
     return form
 
 
@@ -128,23 +130,50 @@ def admin_edit_exhibition(exhibition_id: int | None):
 
 def _funding_form(exhibition: Exhibition, funding: Funding | None = None) -> FundingForm:
     form = FundingForm(obj=funding)
+    # Booked as an actual of the season's budget: the day it came in lies in the budget's year.
+    form.received_on.within_years(exhibition.year, reason=_("the budget of %(year)s", year=exhibition.year))
     form.budget_line_id.choices = choices(
         (line.id, f"{line.name} ({CATEGORY_LABELS[line.category.value]})")
         for line in services.income_lines(season=exhibition.season))
     return form
 
 
-def _save_funding(form: FundingForm, exhibition: Exhibition, funding: Funding | None) -> str | None:
-    """Save the form's funding and commit; the error message if a rule was broken."""
+def _funding_step(form: FundingForm, exhibition: Exhibition, funding: Funding | None) -> tuple[object, str | None]:
+    """The response to a valid funding form: a confirmation when saving books, else save and redirect; or an error."""
+    line = db.session.get(BudgetLine, form.budget_line_id.data)
+    planned = services.planned_funding_booking(funding=funding, amount=form.amount.data, budget_line=line,
+                                               received_on=form.received_on.data)
+    if planned is not None and planned.change != BookingChange.UNCHANGED and \
+            request.form.get("confirm_booking") != "yes":
+        figures = [figure for figure in budget_lines_with_actuals(year=exhibition.year,
+                                                                  project=exhibition.season.project)
+                   if figure.line.id == line.id]
+        return render_template("exhibitions/confirm_funding_booking.html", form=form, exhibition=exhibition,
+                               funding=funding, line=line, planned=planned, figures=figures), None
     try:
-        services.save_funding(exhibition=exhibition, funding=funding, funder=form.funder.data.strip(),
-                              amount=form.amount.data, budget_line=db.session.get(BudgetLine, form.budget_line_id.data),
-                              received_on=form.received_on.data, note=(form.note.data or "").strip())
+        saved = services.save_funding(exhibition=exhibition, funding=funding, funder=form.funder.data.strip(),
+                                      amount=form.amount.data, budget_line=line, received_on=form.received_on.data,
+                                      note=(form.note.data or "").strip())
     except services.ExhibitionError as failure:
         db.session.rollback()
-        return str(failure)
+        return None, str(failure)
     db.session.commit()
-    return None
+    flash(_funding_saved_message(saved), "success")
+    return redirect(url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id)), None
+
+
+def _funding_saved_message(saved: services.FundingSaved) -> str:
+    """What saving the funding did, to the budget too."""
+    booking = saved.booking
+    if booking is None:
+        return _("The funding is saved.")
+    facts = {"amount": money(booking.transaction.amount), "line": saved.funding.budget_line.name,
+             "date": date_short(booking.transaction.booked_on)}
+    if booking.change == BookingChange.CREATED:
+        return _("The funding is saved and %(amount)s is booked as received on «%(line)s», %(date)s.", **facts)
+    if booking.change == BookingChange.CHANGED:
+        return _("The funding is saved and its booking is changed to %(amount)s on «%(line)s», %(date)s.", **facts)
+    return _("The funding is saved. It was booked already as received; the booking is unchanged.")
 
 
 @bp.route("/admin/<int:exhibition_id>", methods=["GET", "POST"])
@@ -155,10 +184,9 @@ def admin_exhibition(exhibition_id: int):
     form = _funding_form(exhibition)
     error = None
     if form.validate_on_submit():
-        error = _save_funding(form, exhibition, None)
-        if error is None:
-            flash(_("The funding is saved."), "success")
-            return redirect(url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id))
+        response, error = _funding_step(form, exhibition, None)
+        if response is not None:
+            return response
     return render_template(
         "exhibitions/admin_exhibition.html", exhibition=exhibition, funding_form=form, error=error,
         host_offer=services.host_contribution_offer(exhibition=exhibition), confirm_form=ConfirmForm(),
@@ -168,16 +196,15 @@ def admin_exhibition(exhibition_id: int):
 @bp.route("/admin/funding/<int:funding_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def admin_edit_funding(funding_id: int):
-    """Change a funding line or mark it received, which books it once in the budget's actuals."""
+    """Change a funding line or mark it received, which books it once in the budget's actuals after a confirmation."""
     funding = db.get_or_404(Funding, funding_id)
     exhibition = funding.exhibition
     form = _funding_form(exhibition, funding)
     error = None
     if form.validate_on_submit():
-        error = _save_funding(form, exhibition, funding)
-        if error is None:
-            flash(_("The funding is saved."), "success")
-            return redirect(url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id))
+        response, error = _funding_step(form, exhibition, funding)
+        if response is not None:
+            return response
     return render_template("exhibitions/admin_funding_form.html", form=form, funding=funding, exhibition=exhibition,
                            error=error)
 
@@ -252,7 +279,7 @@ def admin_price_list(exhibition_id: int):
 
 # --- the public catalogue ---------------------------------------------------------------------------------------------
 
-@bp.route("/<int:year>/catalogue")
+@bp.route("/<year:year>/catalogue")
 def catalogue(year: int):
     """The season's exhibition and its artists with one work each, once the jury's results are published."""
     project = _project_by_code(PROJECT_CODE)

@@ -20,7 +20,7 @@ from kunstvest.extensions import db
 from kunstvest.orchestra.models import (Child, Enrolment, EnrolmentStatus, Group, Guardianship, GuardianInvitation,
                                         HealthInfo, Level, OrchestraSeason, Reply, Section, SectionTarget)
 from kunstvest.orchestra.sections import INSTRUMENT_LABELS
-from kunstvest.orchestra.services import consent_labels
+from kunstvest.orchestra.services import consent_labels, guardians_of
 from kunstvest.reference.models import Municipality, Season
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -241,15 +241,8 @@ def decline(*, enrolment: Enrolment, actor=None) -> Enrolment:
     return enrolment
 
 
-def guardians_of(child: Child) -> list:
-    """The users who are guardians of a child."""
-    return [guardianship.user for guardianship in
-            db.session.scalars(sa.select(Guardianship).where(Guardianship.child_id == child.id)
-                               .order_by(Guardianship.created_at))]
-
-
 def _mail_guardians(enrolment: Enrolment, *, template: str, subject) -> None:
-    for guardian in guardians_of(enrolment.child):
+    for guardian in guardians_of(child=enrolment.child):
         queue_mail(to=guardian.email, template=template, subject=subject, locale=guardian.locale, guardian=guardian,
                    child=enrolment.child, enrolment=enrolment, orchestra_season=enrolment.orchestra_season,
                    section=enrolment.section)
@@ -394,7 +387,8 @@ def reregistrations(*, orchestra_season: OrchestraSeason) -> list[Enrolment]:
     """The season's re-registration offers and how they were answered."""
     return list(db.session.scalars(
         sa.select(Enrolment).join(Enrolment.child)
-        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.is_reregistered.is_(True))
+        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.is_reregistered.is_(True),
+               Child.anonymised_at.is_(None))
         .order_by(Child.last_name, Child.first_name, Child.id)))
 
 
@@ -424,7 +418,8 @@ def roster(*, orchestra_season: OrchestraSeason) -> list[RosterMember]:
     queries however many members there are."""
     enrolments = list(db.session.scalars(
         sa.select(Enrolment).join(Enrolment.section).join(Enrolment.child)
-        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.status == EnrolmentStatus.ADMITTED)
+        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.status == EnrolmentStatus.ADMITTED,
+               Child.anonymised_at.is_(None))  # an anonymised child counts in the figures, not on the roster
         .order_by(Section.position, Child.last_name, Child.first_name, Child.id)))
     if not enrolments:
         return []
@@ -454,7 +449,7 @@ def roster_report(*, orchestra_season: OrchestraSeason, members: list[RosterMemb
              "; ".join(contact.phone for contact in member.guardians if contact.phone), member.consent]
             for member in members]
     return Report(title=str(_l("Roster %(year)s", year=orchestra_season.year)),
-                  filename=f"roster-{orchestra_season.year}",
+                  filename=str(_l("roster-%(year)s", year=orchestra_season.year)), sheet_name=str(_l("Roster")),
                   notes=[str(_l("Ages on %(date)s.", date=format_date(orchestra_season.starts_on, "short")))],
                   tables=[Table(str(_l("Members")), headers, rows)])
 

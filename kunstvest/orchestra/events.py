@@ -17,8 +17,9 @@ from sqlalchemy.orm import contains_eager, lazyload
 
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import BudgetLine, LineKind, Transaction
-from kunstvest.budget.services import record_actual
+from kunstvest.budget.services import Booking, BookingChange, book_actual, planned_booking
 from kunstvest.common.audit import record_audit
+from kunstvest.common.formatting import date_short
 from kunstvest.common.models import to_money, utcnow
 from kunstvest.common.outbox import queue_mail
 from kunstvest.extensions import db
@@ -59,6 +60,10 @@ class ReplyClosed(EventError):
     """The reply deadline has passed."""
 
 
+class AlreadyOnStaff(EventError):
+    """The person is on the event's staff already."""
+
+
 def today_in_oslo() -> date:
     """Today's date in Norway."""
     return datetime.now(OSLO).date()
@@ -92,6 +97,10 @@ def save_event(*, orchestra_season: OrchestraSeason, event: OrchestraEvent | Non
     """Create or update an event of the season; the venue must be in a member municipality."""
     if ends_on < starts_on:
         raise EventError(_l("The event cannot end before it starts."))
+    if starts_on < orchestra_season.starts_on or ends_on > orchestra_season.ends_on:
+        raise EventError(_l("The event must take place within the season %(year)s (%(starts)s–%(ends)s).",
+                            year=orchestra_season.year, starts=date_short(orchestra_season.starts_on),
+                            ends=date_short(orchestra_season.ends_on)))
     if venue is not None and not venue.municipality.is_member:
         raise EventError(_l("The venue is not in a member municipality."))
     if venue is None and not place.strip():
@@ -157,6 +166,16 @@ def fee_budget_lines(*, orchestra_season: OrchestraSeason) -> list[BudgetLine]:
         BudgetLine.kind == LineKind.EXPENSE).order_by(BudgetLine.category, BudgetLine.name)))
 
 
+def same_person_on_staff(*, event: OrchestraEvent, user: User | None, name: str) -> EventStaff | None:
+    """The event's staff entry of the same account, or of the same name where one of the two has no account."""
+    for staff in event.staff:
+        if user is not None and staff.user_id == user.id:
+            return staff
+        if staff.name.casefold() == name.casefold() and (user is None or staff.user_id is None):
+            return staff
+    return None
+
+
 def add_staff(*, event: OrchestraEvent, name: str, role: StaffRole, user: User | None = None,
               section: Section | None = None, fee: Decimal | None = None, budget_line: BudgetLine | None = None,
               is_leader: bool = False) -> EventStaff:
@@ -167,7 +186,13 @@ def add_staff(*, event: OrchestraEvent, name: str, role: StaffRole, user: User |
         raise EventError(_l("Choose an expense line of the orchestra's budget for the event's year."))
     if fee and budget_line is None:
         raise EventError(_l("Choose the budget line the fee is charged to."))
-    staff = EventStaff(event=event, name=name.strip() or (user.full_name if user else ""), role=StaffRole(role),
+    name = name.strip() or (user.full_name if user else "")
+    present = same_person_on_staff(event=event, user=user, name=name)
+    if present is not None:
+        raise AlreadyOnStaff(_l("%(name)s is already on the staff of this event, as %(role)s. Take them off first "
+                                "to add them in another role.", name=present.name,
+                                role=STAFF_ROLE_LABELS[present.role]))
+    staff = EventStaff(event=event, name=name, role=StaffRole(role),
                        user_id=user.id if user else None, section=section,
                        fee=to_money(fee) if fee is not None else None, budget_line_id=budget_line.id if budget_line
                        else None, is_leader=is_leader)
@@ -198,22 +223,75 @@ def booked_fees(*, event: OrchestraEvent) -> dict[int, Transaction]:
         sa.select(Transaction).where(Transaction.source_ref.in_(refs)))}
 
 
-def book_fees(*, event: OrchestraEvent, booked_by) -> list[Transaction]:
-    """Mark the event done: book every fee on its budget line, once (booking again updates the same rows)."""
+@dataclass(frozen=True)
+class FeeBooking:
+    """A fee of the event's staff with its budget line, and what booking it does (or did) to the budget."""
+
+    staff: EventStaff
+    line: BudgetLine
+    booking: Booking
+
+    @property
+    def change(self) -> BookingChange:
+        return self.booking.change
+
+
+@dataclass(frozen=True)
+class FeeBookings:
+    """The fees of an event by what booking them does (or did): new bookings, corrected ones and those left alone."""
+
+    fees: list[FeeBooking]
+
+    def _with(self, change: BookingChange) -> list[FeeBooking]:
+        return [fee for fee in self.fees if fee.change == change]
+
+    @property
+    def created(self) -> list[FeeBooking]:
+        return self._with(BookingChange.CREATED)
+
+    @property
+    def changed(self) -> list[FeeBooking]:
+        return self._with(BookingChange.CHANGED)
+
+    @property
+    def unchanged(self) -> list[FeeBooking]:
+        return self._with(BookingChange.UNCHANGED)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(fee.change != BookingChange.UNCHANGED for fee in self.fees)
+
+    @staticmethod
+    def total(fees: list[FeeBooking]) -> Decimal:
+        return sum((fee.staff.fee for fee in fees), Decimal("0.00"))
+
+
+def _fees_to_book(event: OrchestraEvent) -> list[tuple[EventStaff, BudgetLine]]:
+    return [(staff, db.session.get(BudgetLine, staff.budget_line_id))
+            for staff in event.staff if staff.fee and staff.budget_line_id is not None]
+
+
+def planned_fee_bookings(*, event: OrchestraEvent) -> FeeBookings:
+    """What booking the event's fees would do, for the confirmation: which are new, which booked already."""
+    return FeeBookings([FeeBooking(staff, line, planned_booking(line=line, amount=staff.fee, booked_on=event.ends_on,
+                                                                source_ref=fee_source_ref(staff)))
+                        for staff, line in _fees_to_book(event)])
+
+
+def book_fees(*, event: OrchestraEvent, booked_by) -> FeeBookings:
+    """Mark the event held: book every fee on its budget line once; audited only when a booking was made or changed."""
     if event.starts_on > today_in_oslo():
         raise EventError(_l("Fees are booked when the event has taken place."))
-    transactions = []
-    for staff in event.staff:
-        if not staff.fee or staff.budget_line_id is None:
-            continue
-        line = db.session.get(BudgetLine, staff.budget_line_id)
-        transactions.append(record_actual(
-            line=line, amount=staff.fee, booked_on=event.ends_on, source_ref=fee_source_ref(staff),
-            text=f"{STAFF_ROLE_LABELS[staff.role]}: {staff.name}, {event.title}"[:300]))
-    record_audit(actor=booked_by, action="orchestra.fees_booked", target=event,
-                 details={"count": len(transactions), "total": str(sum((t.amount for t in transactions),
-                                                                       Decimal("0.00")))})
-    return transactions
+    done = FeeBookings([FeeBooking(staff, line, book_actual(
+        line=line, amount=staff.fee, booked_on=event.ends_on, source_ref=fee_source_ref(staff),
+        text=f"{STAFF_ROLE_LABELS[staff.role]}: {staff.name}, {event.title}"[:300]))
+        for staff, line in _fees_to_book(event)])
+    if done.changes_anything:
+        record_audit(actor=booked_by, action="orchestra.fees_booked", target=event, details={
+            "count": len(done.created), "total": str(done.total(done.created)),
+            "changed": len(done.changed), "changed_total": str(done.total(done.changed)),
+            "unchanged": len(done.unchanged)})
+    return done
 
 
 def staff_entry_of(*, event: OrchestraEvent, user) -> EventStaff | None:
@@ -544,7 +622,8 @@ def _calendar_entry(*, event: OrchestraEvent, uid: str, summary: str, sessions: 
         entry.add("dtend", max(session.ends_at for session in sessions).astimezone(UTC))
     else:
         entry.add("dtstart", event.starts_on)
-        entry.add("dtend", event.ends_on + timedelta(days=1))  # DTEND of an all-day event is exclusive
+        # DTEND of an all-day event is exclusive; a stored date.max has no day after it and ends on itself.
+        entry.add("dtend", event.ends_on + timedelta(days=1) if event.ends_on < date.max else event.ends_on)
     entry.add("summary", summary)
     place = ", ".join(part for part in (event.venue.name if event.venue else "",
                                         event.venue.address if event.venue else "", event.place) if part)

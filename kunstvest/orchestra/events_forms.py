@@ -2,11 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, EmailField, RadioField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField, ValidationError)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, EmailField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField, TimeField, ValidationError)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from kunstvest.common.date_fields import DayField
 from kunstvest.common.forms import choices
+from kunstvest.common.number_fields import DecimalInput
+from kunstvest.common.numbers import MONEY_MAX
 from kunstvest.orchestra.events import AUDIENCE_LABELS, KIND_LABELS, SESSION_KIND_LABELS, STAFF_ROLE_LABELS
 
 NONE_CHOSEN = 0
@@ -15,15 +18,15 @@ NONE_CHOSEN = 0
 class EventForm(FlaskForm):
     kind = SelectField(_l("Kind of event"), choices=choices(KIND_LABELS.items()), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    starts_on = DayField(_l("First day"), validators=[DataRequired()])
+    ends_on = DayField(_l("Last day"), validators=[DataRequired()])
     venue_id = SelectField(_l("Venue"), coerce=int, default=NONE_CHOSEN,
                            description=_l("Venues in member municipalities. Leave empty and write the place if the "
                                           "venue is not in the list."))
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
                         description=_l("E.g. a school abroad on a tour."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    reply_deadline = DateField(_l("Reply deadline"), validators=[Optional()],
+    reply_deadline = DayField(_l("Reply deadline"), validators=[Optional()],
                                description=_l("Guardians can change their replies until the end of this day."))
     is_public = BooleanField(_l("Public (shown on the public concert calendar)"))
     submit = SubmitField(_l("Save event"))
@@ -56,7 +59,7 @@ class StaffForm(FlaskForm):
                        description=_l("With an account, the person can take attendance at this event."))
     role = SelectField(_l("Role"), choices=choices(STAFF_ROLE_LABELS.items()), validators=[DataRequired()])
     section_id = SelectField(_l("Section"), coerce=int, default=NONE_CHOSEN)
-    fee = DecimalField(_l("Fee (NOK)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    fee = DecimalInput(_l("Fee (NOK)"), validators=[Optional()], minimum=0, maximum=MONEY_MAX)
     budget_line_id = SelectField(_l("Budget line of the fee"), coerce=int, default=NONE_CHOSEN)
     is_leader = BooleanField(_l("Leader of the weekend (may read health information)"))
     submit = SubmitField(_l("Add to the staff"))

@@ -12,7 +12,9 @@ from flask_login import current_user, login_required
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import BudgetLine
+from kunstvest.budget.services import budget_lines_with_actuals
 from kunstvest.common.decorators import role_required
+from kunstvest.common.formatting import money
 from kunstvest.common.forms import choices
 from kunstvest.extensions import db
 from kunstvest.orchestra import bp, events
@@ -20,6 +22,7 @@ from kunstvest.orchestra.events_forms import (NONE_CHOSEN, AttendanceForm, Calen
                                               MessageForm, ReplyForm, SessionForm, StaffForm)
 from kunstvest.orchestra.models import (AttendanceStatus, EventKind, EventSession, EventStaff, OrchestraEvent,
                                         OrchestraSeason, Section, SessionKind, StaffRole)
+from kunstvest.orchestra.services import may_read_event_health
 from kunstvest.reference.models import Season, Venue
 
 STAFF = events.STAFF_ROLES
@@ -59,8 +62,12 @@ def staff_events(orchestra_season_id: int):
                            **_labels())
 
 
-def _event_form(event: OrchestraEvent | None) -> EventForm:
+def _event_form(orchestra_season: OrchestraSeason, event: OrchestraEvent | None) -> EventForm:
     form = EventForm()
+    reason = _("the season %(year)s", year=orchestra_season.year)
+    for field in (form.starts_on, form.ends_on):
+        field.limit(orchestra_season.starts_on, orchestra_season.ends_on, reason=reason)
+    form.reply_deadline.limit(date(orchestra_season.year - 1, 1, 1), orchestra_season.ends_on, reason=reason)
     form.venue_id.choices = choices([(NONE_CHOSEN, _("(no venue in the list)"))] + [
         (venue.id, f"{venue.name}, {venue.municipality.name}") for venue in events.member_venues()])
     if request.method == "GET" and event is not None:
@@ -80,7 +87,7 @@ def staff_edit_event(orchestra_season_id: int | None, orchestra_event_id: int | 
     """Create an event of the season, or edit one."""
     event = db.get_or_404(OrchestraEvent, orchestra_event_id) if orchestra_event_id is not None else None
     orchestra_season = event.orchestra_season if event else db.get_or_404(OrchestraSeason, orchestra_season_id)
-    form = _event_form(event)
+    form = _event_form(orchestra_season, event)
     error = None
     if form.validate_on_submit():
         venue = db.session.get(Venue, form.venue_id.data) if form.venue_id.data else None
@@ -197,6 +204,10 @@ def staff_add_staff(orchestra_event_id: int):
                          fee=form.fee.data, is_leader=form.is_leader.data,
                          budget_line=db.session.get(BudgetLine, form.budget_line_id.data)
                          if form.budget_line_id.data else None)
+    except events.AlreadyOnStaff as exc:
+        db.session.rollback()
+        (form.email if user else form.name).errors.append(str(exc))
+        return _render_event(event, staff_form=form, status=400)
     except events.EventError as exc:
         db.session.rollback()
         return _render_event(event, staff_form=form, error=str(exc), status=400)
@@ -223,21 +234,49 @@ def staff_remove_staff(staff_id: int):
     return redirect(url_for("orchestra.staff_event", orchestra_event_id=event_id))
 
 
-@bp.route("/staff/events/<int:orchestra_event_id>/book-fees", methods=["POST"])
+@bp.route("/staff/events/<int:orchestra_event_id>/book-fees", methods=["GET", "POST"])
 @role_required(*STAFF)
 def staff_book_fees(orchestra_event_id: int):
-    """Mark the event done: book the staff's fees on their budget lines, once."""
+    """Mark the event held: first what will be booked and what is booked already, then book the fees once."""
     event = db.get_or_404(OrchestraEvent, orchestra_event_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
-            booked = events.book_fees(event=event, booked_by=current_user)
+            done = events.book_fees(event=event, booked_by=current_user)
         except events.EventError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(ngettext("%(num)d fee is booked.", "%(num)d fees are booked.", len(booked)), "success")
-    return redirect(url_for("orchestra.staff_event", orchestra_event_id=event.id))
+            flash(_fees_booked_message(done), "success" if done.changes_anything else "info")
+        return redirect(url_for("orchestra.staff_event", orchestra_event_id=event.id))
+    planned = events.planned_fee_bookings(event=event)
+    season = event.orchestra_season.season
+    figures = {figure.line.id: figure for figure in budget_lines_with_actuals(year=season.year,
+                                                                              project=season.project)}
+    lines = {fee.line.id: fee.line for fee in planned.fees}
+    return render_template("orchestra/book_fees.html", event=event, planned=planned, form=form,
+                           figures=[figures[line_id] for line_id in lines if line_id in figures],
+                           has_started=event.starts_on <= events.today_in_oslo(), **_labels())
+
+
+def _fees_booked_message(done: events.FeeBookings) -> str:
+    """«3 fees booked (12 500,00 kr); 2 already booked, nothing changed.», from what booking the fees did."""
+    if not done.fees:
+        return _("Nobody on the staff has a fee to book; nothing changed.")
+    if not done.changes_anything:
+        return _("All fees were already booked; nothing changed.")
+    parts = []
+    if done.created:
+        parts.append(ngettext("%(num)d fee booked (%(amount)s)", "%(num)d fees booked (%(amount)s)",
+                              len(done.created), amount=money(done.total(done.created))))
+    if done.changed:
+        parts.append(ngettext("%(num)d booked fee changed (now %(amount)s)", "%(num)d booked fees changed (now "
+                              "%(amount)s)", len(done.changed), amount=money(done.total(done.changed))))
+    if done.unchanged:
+        parts.append(ngettext("%(num)d already booked, nothing changed", "%(num)d already booked, nothing changed",
+                              len(done.unchanged)))
+    return "; ".join(parts) + "."
 
 
 @bp.route("/staff/events/<int:orchestra_event_id>/replies")
@@ -451,4 +490,5 @@ def take_attendance(orchestra_event_id: int):
     return render_template(
         "orchestra/attendance_take.html", event=event, sheet=sheet, day=day, days=events.event_days(event),
         sections=sections, section_id=section_id, form=form, action=here, missing=set(missing),
-        statuses=list(AttendanceStatus), **_labels()), 400 if missing else 200
+        statuses=list(AttendanceStatus), may_read_health=may_read_event_health(user=current_user, event=event),
+        **_labels()), 400 if missing else 200

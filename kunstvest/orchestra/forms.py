@@ -1,13 +1,16 @@
 """Forms of the youth orchestra: a guardian's child, the second guardian's invitation, consent, health information
 and the staff's consent texts."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField,
-                     TextAreaField)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from kunstvest.common.date_fields import DayField
 from kunstvest.common.forms import choices
+from kunstvest.common.number_fields import IntegerInput
 from kunstvest.orchestra.models import ConsentPurpose, ConsentText
 from kunstvest.orchestra.services import CONSENT_PURPOSE_LABELS, LEVEL_LABELS
 from kunstvest.orchestra.sections import INSTRUMENT_LABELS
@@ -21,13 +24,13 @@ def _instrument_choices(empty_label) -> list:
 class ChildForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired()])
+    date_of_birth = DayField(_l("Date of birth"), validators=[InputRequired()])
     instrument = SelectField(_l("Main instrument"), validators=[DataRequired()])
-    years_played = IntegerField(_l("Years played (main instrument)"), default=0,
-                                validators=[InputRequired(), NumberRange(min=0, max=20)])
+    years_played = IntegerInput(_l("Years played (main instrument)"), default=0, validators=[InputRequired()],
+                                minimum=0, maximum=20)
     second_instrument = SelectField(_l("Second instrument (optional)"), validators=[Optional()])
-    second_years_played = IntegerField(_l("Years played (second instrument)"),
-                                       validators=[Optional(), NumberRange(min=0, max=20)])
+    second_years_played = IntegerInput(_l("Years played (second instrument)"), validators=[Optional()],
+                                       minimum=0, maximum=20)
     level = SelectField(_l("Level"), choices=choices((level.value, label) for level, label in LEVEL_LABELS.items()),
                         description=_l("Beginner: plays simple tunes. Intermediate: reads music and plays in a "
                                        "school orchestra or band. Advanced: plays in a culture-school orchestra or "
@@ -47,6 +50,8 @@ class ChildForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.instrument.choices = _instrument_choices(_l("Choose an instrument"))
         self.second_instrument.choices = _instrument_choices(_l("None"))
+        # Not in the future, nor a typo of a century; the season checks the age itself.
+        self.date_of_birth.limit(date(1900, 1, 1), date.today(), reason=_l("not in the future"))
 
     def validate_second_instrument(self, field) -> None:
         if field.data and field.data == self.instrument.data:
@@ -62,8 +67,8 @@ class ChildForm(FlaskForm):
 
 class InviteGuardianForm(FlaskForm):
     email = EmailField(_l("Email of the other guardian"), validators=[DataRequired(), Email(), Length(max=254)],
-                       description=_l("They get a link; after logging in or creating an account they see this child "
-                                      "too."))
+                       description=_l("They get a link that only an account with this address can use: after "
+                                      "logging in with it, or creating an account with it, they see this child too."))
     submit = SubmitField(_l("Send invitation"))
 
 

@@ -293,7 +293,10 @@ class EventStaff(db.Model):
     """Someone working at an event beyond the players: conductor, tutor, tour leader, companion; with their fee."""
 
     __tablename__ = "orchestra_event_staff"
-    __table_args__ = (sa.CheckConstraint("fee IS NULL OR fee >= 0", name="fee_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("fee IS NULL OR fee >= 0", name="fee_not_negative"),
+        sa.UniqueConstraint("event_id", "user_id"),  # an account is on an event's staff once
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("orchestra_events.id", ondelete="CASCADE"), index=True)

@@ -4,10 +4,12 @@ guardianships go, and a child left without a guardian is anonymised."""
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
-from kunstvest.common.personal_data import personal_data_eraser, personal_data_exporter
+from kunstvest.common.personal_data import erasure_notice, personal_data_eraser, personal_data_exporter
 from kunstvest.extensions import db
 from kunstvest.orchestra import services
+from kunstvest.orchestra.events import today_in_oslo
 from kunstvest.orchestra.models import ConsentRecord, Guardianship
 
 
@@ -43,13 +45,40 @@ def export_guardian(user) -> dict[str, Any] | None:
     return {"children": [_export_child(child, enrolments[child.id], consents[child.id]) for child in children]}
 
 
+def _outcome_sentence(outcome: services.ErasureOutcome) -> str:
+    child = outcome.child
+    if outcome.withdrawal is None:
+        return gettext("%(child)s stays registered with the other guardian: %(guardians)s.", child=child.name,
+                       guardians=", ".join(guardian.full_name for guardian in outcome.remaining_guardians))
+    parts = [gettext("%(child)s has no other guardian: the child's name, notes and health information are "
+                     "anonymised.", child=child.name)]
+    if outcome.withdrawal.applications:
+        parts.append(ngettext("%(num)d open application or offer is withdrawn.",
+                              "%(num)d open applications or offers are withdrawn.",
+                              len(outcome.withdrawal.applications)))
+    if outcome.withdrawal.memberships:
+        parts.append(ngettext("The membership of %(num)d season not yet over ends.",
+                              "The memberships of %(num)d seasons not yet over end.",
+                              len(outcome.withdrawal.memberships)))
+    parts.append(gettext("Year of birth and municipality stay in the figures of past seasons."))
+    return " ".join(parts)
+
+
+@erasure_notice
+def guardian_erasure_notice(user) -> list[str]:
+    """What erasing the guardian does to each of their children."""
+    return [_outcome_sentence(outcome) for outcome in services.erasure_outcomes(user=user, today=today_in_oslo())]
+
+
 @personal_data_eraser
 def erase_guardian(user) -> None:
-    """Remove the user's guardianships; a child with no guardian left is anonymised."""
+    """Remove the user's guardianships; a child with no guardian left is taken out of the orchestra's lists (open
+    applications withdrawn, current memberships ended) and anonymised."""
     children = services.children_of(user=user)
     db.session.execute(sa.delete(Guardianship).where(Guardianship.user_id == user.id))
     db.session.flush()
     for child in children:
         db.session.expire(child, ["guardianships"])
         if not child.guardianships:
+            services.withdraw_child(child=child, today=today_in_oslo())
             services.anonymise_child(child=child)

@@ -4,21 +4,22 @@ health information that only the staff and the weekend's leaders may read."""
 import enum
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from kunstvest.auth.models import Role, User
-from kunstvest.auth.services import grant_role, normalise_email
+from kunstvest.auth.services import find_user_by_email, grant_role, normalise_email
 from kunstvest.common.audit import record_audit
 from kunstvest.common.models import utcnow
 from kunstvest.common.outbox import queue_mail
 from kunstvest.extensions import db
+from kunstvest.orchestra.events import effective_replies, today_in_oslo
 from kunstvest.orchestra.models import (Child, ChildInstrument, ConsentPurpose, ConsentRecord, ConsentText, Enrolment,
                                         EnrolmentStatus, EventStaff, GuardianInvitation, Guardianship, HealthInfo,
-                                        Level, OrchestraEvent, OrchestraSeason)
+                                        Level, OrchestraEvent, OrchestraSeason, Reply)
 from kunstvest.orchestra.sections import INSTRUMENT_LABELS
 from kunstvest.reference.models import Municipality
 
@@ -178,21 +179,62 @@ def enrolments_of(*, children: list[Child]) -> dict[int, list[Enrolment]]:
 
 # --- a second guardian ------------------------------------------------------------------------------------------------
 
+class InvitationForAnotherAccount(RegistrationError):
+    """The invitation was sent to another address than the logged-in account's."""
+
+
+def guardians_of(*, child: Child) -> list[User]:
+    """The child's guardians, the one who registered the child first."""
+    return list(db.session.scalars(sa.select(User).join(Guardianship, Guardianship.user_id == User.id)
+                                   .where(Guardianship.child_id == child.id)
+                                   .order_by(Guardianship.created_at, Guardianship.user_id)))
+
+
+def is_first_guardian(*, user: User, child: Child) -> bool:
+    """Whether the user is the child's first guardian: the one who manages invitations and the other guardians."""
+    guardians = guardians_of(child=child)
+    return bool(guardians) and guardians[0].id == user.id
+
+
+def _check_first_guardian(user: User, child: Child) -> None:
+    if not is_first_guardian(user=user, child=child):
+        raise RegistrationError(_l("Only the guardian who registered %(name)s can invite or remove guardians.",
+                                   name=child.first_name))
+
+
+def masked_email(email: str) -> str:
+    """An address shown to someone who may not own it: the first letter and the domain, "a***@example.org"."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _mail_guardians(*, recipients: list[User], template: str, subject: str, child: Child, **context) -> None:
+    for recipient in recipients:
+        queue_mail(to=recipient.email, template=template, subject=subject, locale=recipient.locale,
+                   recipient=recipient, child=child, **context)
+
+
 def invite_guardian(*, child: Child, email: str, invited_by: User) -> GuardianInvitation:
-    """Invite another guardian by email: they follow the link, log in or register, and then see the child too."""
+    """Invite another guardian by email: only an account with that address can accept, and then sees the child
+    too."""
+    _check_first_guardian(invited_by, child)
     email = normalise_email(email)
-    guardian_emails = set(db.session.scalars(sa.select(User.email).join(Guardianship).where(
-        Guardianship.child_id == child.id)))
-    if email in guardian_emails:
+    if email in {guardian.email for guardian in guardians_of(child=child)}:
         raise RegistrationError(_l("%(email)s is already a guardian of %(name)s.", email=email, name=child.first_name))
+    if any(invitation.email == email for invitation in pending_invitations(child=child)):
+        raise RegistrationError(_l("%(email)s is already invited. Withdraw the invitation first to send a new one.",
+                                   email=email))
     invitation = GuardianInvitation(child=child, email=email, token=secrets.token_urlsafe(32),
                                     invited_by_id=invited_by.id)
     db.session.add(invitation)
     db.session.flush()
+    invitee = find_user_by_email(email)
     queue_mail(to=email, template="orchestra_invitation",
                subject=_l("You are invited to follow %(name)s in the youth orchestra", name=child.first_name),
-               locale=invited_by.locale, invitation=invitation, child=child, inviter=invited_by)
-    record_audit(actor=invited_by, action="orchestra.guardian_invited", target=child)
+               locale=invitee.locale if invitee else invited_by.locale, invitation=invitation, child=child,
+               inviter=invited_by)
+    record_audit(actor=invited_by, action="orchestra.guardian_invited", target=child,
+                 details={"invitation_id": invitation.id})
     return invitation
 
 
@@ -209,20 +251,65 @@ def open_invitation(*, token: str) -> GuardianInvitation | None:
         GuardianInvitation.token == token, GuardianInvitation.accepted_at.is_(None))).first()
 
 
+def may_accept(*, invitation: GuardianInvitation, user: User) -> bool:
+    """Only the account with the invited address, verified, may accept: a mistyped address invites nobody else."""
+    return user.is_verified and normalise_email(user.email) == invitation.email
+
+
 def accept_invitation(*, invitation: GuardianInvitation, user: User) -> Child:
-    """Make the user a guardian of the invited child (with the guardian role); the invitation is used up."""
+    """Make the user a guardian of the invited child (with the guardian role); the invitation is used up and every
+    guardian is told by email."""
     if invitation.accepted_at is not None:
         raise RegistrationError(_l("This invitation has already been used."))
+    if not may_accept(invitation=invitation, user=user):
+        raise InvitationForAnotherAccount(_l(
+            "This invitation is for %(email)s. Log in with that address to accept it.",
+            email=masked_email(invitation.email)))
     invitation.accepted_at = utcnow()
     if not user.has_role(Role.GUARDIAN):
         grant_role(user=user, role=Role.GUARDIAN, granted_by=user)
     child = invitation.child
     if db.session.get(Guardianship, (child.id, user.id)) is None:
-        db.session.add(Guardianship(child_id=child.id, user_id=user.id))
-    record_audit(actor=user, action="orchestra.guardian_added", target=child,
-                 details={"invitation_id": invitation.id})
+        db.session.add(Guardianship(child_id=child.id, user_id=user.id, created_at=utcnow()))
     db.session.flush()
+    _mail_guardians(recipients=guardians_of(child=child), template="orchestra_guardian_added",
+                    subject=_l("%(guardian)s is now a guardian of %(name)s", guardian=user.full_name,
+                               name=child.first_name), child=child, guardian=user)
+    record_audit(actor=user, action="orchestra.guardian_added", target=child,
+                 details={"invitation_id": invitation.id, "user_id": user.id})
     return child
+
+
+def withdraw_invitation(*, invitation: GuardianInvitation, withdrawn_by: User) -> None:
+    """Withdraw an invitation not yet accepted: its link stops working."""
+    child = invitation.child
+    _check_first_guardian(withdrawn_by, child)
+    if invitation.accepted_at is not None:
+        raise RegistrationError(_l("This invitation has already been used."))
+    record_audit(actor=withdrawn_by, action="orchestra.guardian_invitation_withdrawn", target=child,
+                 details={"invitation_id": invitation.id})
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def remove_guardian(*, child: Child, guardian: User, removed_by: User) -> None:
+    """The first guardian takes another guardian off the child; both are told by email."""
+    _check_first_guardian(removed_by, child)
+    if guardian.id == removed_by.id:
+        raise RegistrationError(_l("You cannot remove yourself: %(name)s would have no guardian.",
+                                   name=child.first_name))
+    guardianship = db.session.get(Guardianship, (child.id, guardian.id))
+    if guardianship is None:
+        raise RegistrationError(_l("%(guardian)s is not a guardian of %(name)s.", guardian=guardian.full_name,
+                                   name=child.first_name))
+    db.session.delete(guardianship)
+    db.session.flush()
+    db.session.expire(child, ["guardianships"])
+    _mail_guardians(recipients=[*guardians_of(child=child), guardian], template="orchestra_guardian_removed",
+                    subject=_l("%(guardian)s is no longer a guardian of %(name)s", guardian=guardian.full_name,
+                               name=child.first_name), child=child, guardian=guardian, removed_by=removed_by)
+    record_audit(actor=removed_by, action="orchestra.guardian_removed", target=child,
+                 details={"user_id": guardian.id})
 
 
 # --- consent ----------------------------------------------------------------------------------------------------------
@@ -344,41 +431,91 @@ def has_health_consent(*, child: Child) -> bool:
 
 
 def save_health_info(*, child: Child, allergies: str, medical: str, emergency_contacts: str) -> HealthInfo:
-    """Store the child's health and allergy information and emergency contacts; needs the current health consent."""
-    if not has_health_consent(child=child):
-        raise ConsentError(_l("Health information can be stored only when you have consented to it under the "
-                              "current text. Give the consent first."))
+    """Store the child's emergency contacts, and allergies and medical information when the guardian has consented to
+    storing health information under the current text (contacts are not health information)."""
+    if (allergies or medical) and not has_health_consent(child=child):
+        raise ConsentError(_l("Allergies and medical information can be stored only when you have consented to it "
+                              "under the current text. Give the consent first; emergency contacts can be saved "
+                              "without it."))
     health = health_info_of(child=child) or HealthInfo(child_id=child.id)
-    health.allergies, health.medical, health.emergency_contacts = allergies, medical, emergency_contacts
+    if has_health_consent(child=child):
+        health.allergies, health.medical = allergies, medical
+    health.emergency_contacts = emergency_contacts
     db.session.add(health)
     db.session.flush()
     return health
 
 
-def can_read_health(*, user: User, child: Child) -> bool:
-    """Orchestra staff and admins, and leaders of an event in a season where the child is a member."""
+LEADER_DAYS_BEFORE = 7  # leaders prepare the weekend in the week before it
+
+
+def leader_window(event: OrchestraEvent) -> tuple[date, date]:
+    """The first and last day the event's leaders may read its participants' health information."""
+    return event.starts_on - timedelta(days=LEADER_DAYS_BEFORE), event.ends_on
+
+
+def _leads_now(user: User, today: date):
+    """The conditions on OrchestraEvent for an event the user leads whose reading window is open today."""
+    return sa.and_(EventStaff.event_id == OrchestraEvent.id, EventStaff.user_id == user.id, EventStaff.is_leader,
+                   OrchestraEvent.starts_on <= today + timedelta(days=LEADER_DAYS_BEFORE),
+                   OrchestraEvent.ends_on >= today)
+
+
+def can_read_health(*, user: User, child: Child, today: date | None = None) -> bool:
+    """Orchestra staff and admins; and a leader of an event, for the children taking part in it (admitted in its
+    season and not declined), from a week before it starts until it ends."""
     if user.has_role(Role.ORCHESTRA_STAFF, Role.ADMIN):
         return True
-    member_seasons = sa.select(Enrolment.orchestra_season_id).where(
-        Enrolment.child_id == child.id, Enrolment.status == EnrolmentStatus.ADMITTED)
-    return db.session.scalar(sa.select(sa.exists().where(
-        EventStaff.user_id == user.id, EventStaff.is_leader, EventStaff.event_id == OrchestraEvent.id,
-        OrchestraEvent.orchestra_season_id.in_(member_seasons))))
+    today = today or today_in_oslo()
+    member = sa.exists().where(Enrolment.child_id == child.id, Enrolment.status == EnrolmentStatus.ADMITTED,
+                               Enrolment.orchestra_season_id == OrchestraEvent.orchestra_season_id)
+    declined = sa.exists().where(Reply.event_id == OrchestraEvent.id, Reply.child_id == child.id,
+                                 Reply.is_attending.is_(False))
+    return bool(db.session.scalar(sa.select(sa.exists().where(_leads_now(user, today), member, ~declined))))
 
 
-def read_health_info(*, child: Child, reader: User, ip: str | None = None) -> HealthInfo | None:
+def may_read_event_health(*, user: User, event: OrchestraEvent, today: date | None = None) -> bool:
+    """Orchestra staff and admins always; the event's leaders from a week before it starts until it ends."""
+    if user.has_role(Role.ORCHESTRA_STAFF, Role.ADMIN):
+        return True
+    today = today or today_in_oslo()
+    return bool(db.session.scalar(sa.select(sa.exists().where(_leads_now(user, today),
+                                                             OrchestraEvent.id == event.id))))
+
+
+def event_participants(*, event: OrchestraEvent) -> list[Enrolment]:
+    """The members taking part in an event: admitted in its season, without a no from a guardian."""
+    return [row.enrolment for row in effective_replies(event=event) if row.attending is not False]
+
+
+def read_health_info(*, child: Child, reader: User, ip: str | None = None,
+                     today: date | None = None) -> HealthInfo | None:
     """The child's health information for someone allowed to read it; the read is audited."""
-    if not can_read_health(user=reader, child=child):
+    if not can_read_health(user=reader, child=child, today=today):
         raise PermissionError("not allowed to read this child's health information")
     record_audit(actor=reader, action="orchestra.health_read", target=child, details={"child_id": child.id}, ip=ip)
     return health_info_of(child=child)
 
 
+def read_own_health_info(*, child: Child, guardian: User, ip: str | None = None) -> HealthInfo | None:
+    """A guardian's view of their child's stored health information; audited like the staff's reads."""
+    if db.session.get(Guardianship, (child.id, guardian.id)) is None:
+        raise PermissionError("not a guardian of this child")
+    health = health_info_of(child=child)
+    if health is not None:
+        record_audit(actor=guardian, action="orchestra.health_read", target=child,
+                     details={"child_id": child.id, "as": "guardian"}, ip=ip)
+    return health
+
+
 # --- leaving ----------------------------------------------------------------------------------------------------------
 
+WITHDRAWN_STATUSES = (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.OFFERED)
+
+
 def anonymise_child(*, child: Child) -> None:
-    """Blank a child's name, notes and health information; date of birth, municipality and enrolments stay for the
-    figures."""
+    """Blank a child's name, notes, reply notes and health information; date of birth, municipality and enrolments
+    stay for the figures."""
     child.first_name = child.last_name = "—"
     child.notes = child.teacher = child.school = child.culture_school = ""
     child.anonymised_at = utcnow()
@@ -386,4 +523,59 @@ def anonymise_child(*, child: Child) -> None:
     if health is not None:
         health.allergies = health.medical = health.emergency_contacts = ""
     db.session.execute(sa.delete(GuardianInvitation).where(GuardianInvitation.child_id == child.id))
+    db.session.execute(sa.update(Reply).where(Reply.child_id == child.id).values(note=""))
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What ends for a child who has no guardian left: open applications and places in seasons not yet over."""
+
+    applications: list[Enrolment]
+    memberships: list[Enrolment]
+
+
+def withdrawal_of(*, child: Child, today: date) -> Withdrawal:
+    """The child's open applications and offers, and memberships of seasons that have not ended."""
+    enrolments = enrolments_of(children=[child])[child.id]
+    return Withdrawal(
+        applications=[enrolment for enrolment in enrolments if enrolment.status in WITHDRAWN_STATUSES],
+        memberships=[enrolment for enrolment in enrolments if enrolment.status == EnrolmentStatus.ADMITTED
+                     and enrolment.orchestra_season.ends_on >= today])
+
+
+def withdraw_child(*, child: Child, today: date, actor: User | None = None) -> Withdrawal:
+    """Take a child out of the orchestra's lists: open applications are withdrawn (declined) and the child leaves
+    the seasons not yet over; past seasons' memberships stay for the figures."""
+    withdrawal = withdrawal_of(child=child, today=today)
+    for enrolment in withdrawal.applications:
+        enrolment.status, enrolment.offer_expires_on, enrolment.decided_at = EnrolmentStatus.DECLINED, None, utcnow()
+    for enrolment in withdrawal.memberships:
+        enrolment.status, enrolment.decided_at = EnrolmentStatus.LEFT, utcnow()
+    if withdrawal.memberships:
+        child.left_on = today
+    record_audit(actor=actor, action="orchestra.child_withdrawn", target=child,
+                 details={"applications": [enrolment.id for enrolment in withdrawal.applications],
+                          "memberships": [enrolment.id for enrolment in withdrawal.memberships]})
+    db.session.flush()
+    return withdrawal
+
+
+@dataclass(frozen=True)
+class ErasureOutcome:
+    """What erasing a guardian does to one of their children: stays with the other guardians, or is withdrawn and
+    anonymised."""
+
+    child: Child
+    remaining_guardians: list[User]
+    withdrawal: Withdrawal | None  # None when another guardian remains
+
+
+def erasure_outcomes(*, user: User, today: date) -> list[ErasureOutcome]:
+    """For each of the user's children, what erasing the user will do."""
+    outcomes = []
+    for child in children_of(user=user):
+        remaining = [guardian for guardian in guardians_of(child=child) if guardian.id != user.id]
+        outcomes.append(ErasureOutcome(child=child, remaining_guardians=remaining,
+                                       withdrawal=None if remaining else withdrawal_of(child=child, today=today)))
+    return outcomes

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField,
-                     ValidationError)
-from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
+from wtforms import BooleanField, SelectField, StringField, SubmitField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional
 
+from kunstvest.common.date_fields import DayField, season_year
 from kunstvest.common.forms import choices
+from kunstvest.common.number_fields import IntegerInput
 from kunstvest.orchestra.admission import GROUP_LABELS
 from kunstvest.orchestra.models import Group
 
@@ -16,22 +17,33 @@ ANSWERS = ("accept", "decline")
 
 class OrchestraSeasonForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)],
+    year = IntegerInput(_l("Year"), validators=[InputRequired()], minimum=2000, maximum=2100,
                         description=_l("The orchestra season belongs to the project's season of this year."))
-    starts_on = DateField(_l("Season starts"), validators=[DataRequired()],
+    starts_on = DayField(_l("Season starts"), validators=[DataRequired()],
                           description=_l("Ages and groups count from this day."))
-    ends_on = DateField(_l("Season ends"), validators=[DataRequired()])
-    min_age = IntegerField(_l("Lowest age"), default=8, validators=[InputRequired(), NumberRange(min=3, max=30)])
-    max_age = IntegerField(_l("Highest age"), default=18, validators=[InputRequired(), NumberRange(min=3, max=30)])
-    senior_from_age = IntegerField(_l("Senior group from age"), default=12,
-                                   validators=[InputRequired(), NumberRange(min=3, max=30)],
+    ends_on = DayField(_l("Season ends"), validators=[DataRequired()])
+    min_age = IntegerInput(_l("Lowest age"), default=8, validators=[InputRequired()], minimum=3, maximum=30)
+    max_age = IntegerInput(_l("Highest age"), default=18, validators=[InputRequired()], minimum=3, maximum=30)
+    senior_from_age = IntegerInput(_l("Senior group from age"), default=12, validators=[InputRequired()],
+                                   minimum=3, maximum=30,
                                    description=_l("Younger members play in the junior group."))
     is_registration_open = BooleanField(_l("Guardians can register children for this season"))
-    reregistration_deadline = DateField(_l("Re-registration deadline"), validators=[Optional()],
+    reregistration_deadline = DayField(_l("Re-registration deadline"), validators=[Optional()],
                                         description=_l("Members keep their place by accepting before this day."))
-    offer_days = IntegerField(_l("Days to accept an offered place"), default=14,
-                              validators=[InputRequired(), NumberRange(min=1, max=90)])
+    offer_days = IntegerInput(_l("Days to accept an offered place"), default=14, validators=[InputRequired()],
+                              minimum=1, maximum=90)
     submit = SubmitField(_l("Save season"))
+
+    def keep_to_year(self, year: int) -> None:
+        """A season starts in its year and may end in the next (the view calls this when the year is fixed)."""
+        self.starts_on.within_years(year, reason=_l("the season %(year)s", year=year))
+        self.ends_on.within_years(year, year + 1, reason=_l("the season %(year)s", year=year))
+        self.reregistration_deadline.within_years(year - 1, year + 1, reason=_l("the season %(year)s", year=year))
+
+    def validate(self, extra_validators=None):
+        if self.year is not None and (year := season_year(self.year)) is not None:
+            self.keep_to_year(year)
+        return super().validate(extra_validators)
 
     def validate_ends_on(self, field):
         if None not in (field.data, self.starts_on.data) and field.data <= self.starts_on.data:
@@ -53,8 +65,8 @@ def targets_form(sections, targets: dict[int, int]) -> FlaskForm:
         pass
 
     for section in sections:
-        setattr(TargetsForm, target_field_name(section), IntegerField(
-            section.name, default=targets.get(section.id, 0), validators=[InputRequired(), NumberRange(min=0, max=99)]))
+        setattr(TargetsForm, target_field_name(section), IntegerInput(
+            section.name, default=targets.get(section.id, 0), validators=[InputRequired()], minimum=0, maximum=99))
     TargetsForm.submit = SubmitField(_l("Save targets"))
     return TargetsForm()
 
@@ -74,7 +86,7 @@ class DecisionForm(FlaskForm):
 
 
 class OfferNextForm(FlaskForm):
-    section_id = IntegerField(validators=[DataRequired()])  # sent by the section's button
+    section_id = IntegerInput(validators=[InputRequired()], minimum=1)  # sent by the section's button
 
 
 class AnswerForm(FlaskForm):

@@ -1,27 +1,29 @@
 """The orchestra staff's admission pages: seasons and targets, applications, the waiting list and offers,
-re-registration, the roster and the member figures; and the guardian's answer to an offered place."""
+re-registration, the roster and the member figures; the guardian's answer to an offered place; and an event's
+participants for reading their health information."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
-from kunstvest.budget.exports import report_to_xlsx
 from kunstvest.budget.models import Project
 from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
+from kunstvest.common.downloads import attachment
 from kunstvest.common.forms import choices, flash_errors
+from kunstvest.common.spreadsheets import XLSX, report_to_xlsx
 from kunstvest.extensions import db
-from kunstvest.orchestra import admission, bp
-from kunstvest.orchestra.models import Enrolment, EnrolmentStatus, Group, OrchestraSeason, Section
+from kunstvest.orchestra import admission, bp, services
+from kunstvest.orchestra.models import (Enrolment, EnrolmentStatus, Group, OrchestraEvent, OrchestraSeason,
+                                        Section)
 from kunstvest.orchestra.staff_forms import (AnswerForm, DecisionForm, OfferNextForm, OrchestraSeasonForm,
                                              target_field_name, targets_form)
 from kunstvest.reference.services import ensure_season
 
 STAFF = (Role.ORCHESTRA_STAFF, Role.ADMIN)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _labels() -> dict:
@@ -51,6 +53,7 @@ def _season_form(orchestra_season: OrchestraSeason | None) -> OrchestraSeasonFor
         # The season's year is fixed: its members, weekends and figures belong to it.
         del form.project_id
         del form.year
+        form.keep_to_year(orchestra_season.year)
     return form
 
 
@@ -268,8 +271,7 @@ def staff_roster_export(orchestra_season_id: int):
     orchestra_season = db.get_or_404(OrchestraSeason, orchestra_season_id)
     report = admission.roster_report(orchestra_season=orchestra_season,
                                      members=admission.roster(orchestra_season=orchestra_season))
-    return Response(report_to_xlsx(report), mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename={report.filename}.xlsx"})
+    return attachment(report_to_xlsx(report), filename=f"{report.filename}.xlsx", content_type=XLSX)
 
 
 @bp.route("/staff/figures")
@@ -324,3 +326,19 @@ def answer_offer(enrolment_id: int):
         else:
             flash(_("You have declined the place. Thank you for letting us know."), "success")
     return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
+
+
+# --- health information for an event ----------------------------------------------------------------------------------
+
+@bp.route("/events/<int:orchestra_event_id>/health")
+@login_required
+def event_health(orchestra_event_id: int):
+    """The members taking part in an event, each with a link to their health information, for the staff and, from a
+    week before the event until it ends, its leaders; to everyone else the page does not exist."""
+    event = db.get_or_404(OrchestraEvent, orchestra_event_id)
+    if not services.may_read_event_health(user=current_user, event=event):
+        abort(404)
+    first_day, last_day = services.leader_window(event)
+    return render_template("orchestra/event_health.html", event=event,
+                           participants=services.event_participants(event=event), first_day=first_day,
+                           last_day=last_day)

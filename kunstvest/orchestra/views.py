@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
@@ -12,7 +13,7 @@ from kunstvest.extensions import db
 from kunstvest.orchestra import bp, personal_data, services  # noqa: F401 — personal_data registers its exporter
 from kunstvest.orchestra.forms import (CONSENT_PREFIX, AcceptInvitationForm, ChildForm, ConsentTextForm, HealthForm,
                                        InviteGuardianForm, consent_form)
-from kunstvest.orchestra.models import Child, ConsentPurpose, Level
+from kunstvest.orchestra.models import Child, ConsentPurpose, GuardianInvitation, Level
 from kunstvest.orchestra.sections import INSTRUMENT_LABELS
 from kunstvest.reference.models import Municipality
 from kunstvest.reference.services import member_municipalities
@@ -108,7 +109,9 @@ def edit_child(child_id: int):
             flash(_("The details of %(name)s are saved.", name=child.first_name), "success")
             return redirect(url_for("orchestra.my_children"))
     return render_template("orchestra/child_form.html", form=form, child=child, season=None,
-                           invite_form=InviteGuardianForm(),
+                           invite_form=InviteGuardianForm(), confirm_form=ConfirmForm(),
+                           guardians=services.guardians_of(child=child),
+                           is_first_guardian=services.is_first_guardian(user=current_user, child=child),
                            invitations=services.pending_invitations(child=child)), 422 if form.errors else 200
 
 
@@ -134,13 +137,64 @@ def invite_guardian(child_id: int):
     return redirect(url_for("orchestra.edit_child", child_id=child.id))
 
 
+@bp.route("/children/<int:child_id>/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@role_required(Role.GUARDIAN)
+def withdraw_invitation(child_id: int, invitation_id: int):
+    """The first guardian withdraws an invitation not yet accepted; its link stops working."""
+    child = _my_child(child_id)
+    invitation = db.session.get(GuardianInvitation, invitation_id)
+    if invitation is None or invitation.child_id != child.id or invitation.accepted_at is not None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    email = invitation.email
+    try:
+        services.withdraw_invitation(invitation=invitation, withdrawn_by=current_user)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(email)s is withdrawn.", email=email), "success")
+    return redirect(url_for("orchestra.edit_child", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/guardians/<int:user_id>/remove", methods=["GET", "POST"])
+@role_required(Role.GUARDIAN)
+def remove_guardian(child_id: int, user_id: int):
+    """The first guardian removes another guardian, after confirming; both are told by email."""
+    child = _my_child(child_id)
+    guardian = next((user for user in services.guardians_of(child=child) if user.id == user_id), None)
+    if guardian is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_guardian(child=child, guardian=guardian, removed_by=current_user)
+        except services.RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(guardian)s is no longer a guardian of %(name)s.", guardian=guardian.full_name,
+                    name=child.first_name), "success")
+        return redirect(url_for("orchestra.edit_child", child_id=child.id))
+    if not services.is_first_guardian(user=current_user, child=child) or guardian.id == current_user.id:
+        abort(403)
+    return render_template("orchestra/guardian_remove.html", child=child, guardian=guardian, form=form)
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @login_required
 def accept_invitation(token: str):
-    """The invited guardian accepts, logged in; a used or unknown invitation is not found."""
-    invitation = services.open_invitation(token=token)
+    """The invited guardian accepts, logged in with the invited address; a used or unknown invitation is not
+    found."""
+    invitation = services.open_invitation(token=token[:100])
     if invitation is None:
         abort(404)
+    if not services.may_accept(invitation=invitation, user=current_user):
+        return render_template("orchestra/guardian_invitation_other.html", invitation=invitation,
+                               masked_email=services.masked_email(invitation.email)), 403
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         child = services.accept_invitation(invitation=invitation, user=current_user)
@@ -177,21 +231,36 @@ def child_consent(child_id: int):
 @bp.route("/children/<int:child_id>/health", methods=["GET", "POST"])
 @role_required(Role.GUARDIAN)
 def child_health(child_id: int):
-    """The child's health and allergy information and emergency contacts, stored with the health consent."""
+    """The child's emergency contacts, and with the health consent its allergies and medical information; showing
+    the stored information is audited."""
     child = _my_child(child_id)
-    form = HealthForm(obj=services.health_info_of(child=child))
     has_consent = services.has_health_consent(child=child)
+    stored = None
+    if request.method == "GET" and has_consent:
+        stored = services.read_own_health_info(child=child, guardian=current_user, ip=request.remote_addr)
+        db.session.commit()
+    elif request.method == "GET":
+        stored = services.health_info_of(child=child)  # only the emergency contacts are shown
+    form = HealthForm(obj=stored)
+    if not has_consent:
+        # Contacts are not health information: without the consent only they are asked for.
+        del form.allergies, form.medical
+        form.submit.label.text = _("Save emergency contacts")
     if form.validate_on_submit():
         try:
-            services.save_health_info(child=child, allergies=(form.allergies.data or "").strip(),
-                                      medical=(form.medical.data or "").strip(),
-                                      emergency_contacts=form.emergency_contacts.data.strip())
+            services.save_health_info(
+                child=child, allergies=(form.allergies.data or "").strip() if has_consent else "",
+                medical=(form.medical.data or "").strip() if has_consent else "",
+                emergency_contacts=form.emergency_contacts.data.strip())
         except services.ConsentError as error:
             db.session.rollback()
             form.emergency_contacts.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The health information of %(name)s is saved.", name=child.first_name), "success")
+            if has_consent:
+                flash(_("The health information of %(name)s is saved.", name=child.first_name), "success")
+            else:
+                flash(_("The emergency contacts of %(name)s are saved.", name=child.first_name), "success")
             return redirect(url_for("orchestra.my_children"))
     return render_template("orchestra/health_form.html", child=child, form=form, has_consent=has_consent), (
         422 if form.errors else 200)

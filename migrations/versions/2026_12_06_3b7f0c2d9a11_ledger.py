@@ -63,6 +63,9 @@ def upgrade():
         batch_op.add_column(sa.Column('corrects_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('created_by_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_transactions_batch_id'), ['batch_id'], unique=False)
+        # Indexed so that deleting a transaction or a user does not scan every transaction for references.
+        batch_op.create_index(batch_op.f('ix_transactions_corrects_id'), ['corrects_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transactions_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_transactions_batch_id_import_batches'), 'import_batches', ['batch_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_transactions_corrects_id_transactions'), 'transactions', ['corrects_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_transactions_created_by_id_users'), 'users', ['created_by_id'], ['id'], ondelete='SET NULL')
@@ -79,6 +82,8 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_transactions_created_by_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_transactions_corrects_id_transactions'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_transactions_batch_id_import_batches'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_transactions_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_transactions_corrects_id'))
         batch_op.drop_index(batch_op.f('ix_transactions_batch_id'))
         batch_op.drop_column('created_by_id')
         batch_op.drop_column('corrects_id')

@@ -197,8 +197,10 @@
     }
     if (form.hasAttribute("data-group")) {
       var size = form.elements.visitors;
-      var visitors = Number(size.value);
-      if (!Number.isInteger(visitors) || visitors < 1 || visitors > Number(size.max)) {
+      // Digits only, spaces of any width allowed: Number() would also take "1e1", "0x19" or "2.5".
+      var typed = size.value.replace(/[\s\u00a0\u202f\u2009]/g, "");
+      var visitors = /^[0-9]{1,6}$/.test(typed) ? Number(typed) : NaN;
+      if (!Number.isInteger(visitors) || visitors < 1 || visitors > Number(size.dataset.max)) {
         size.setAttribute("aria-invalid", "true");
         size.focus();
         return;

@@ -4,7 +4,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 
 from kunstvest.applications import reviewing, services
 from kunstvest.applications.models import CallPhase, Conflict, Review
@@ -15,13 +14,7 @@ from tests import factories
 IMAGE_URL = re.compile(r"/applications/works/\d+/image/(thumb|medium|large)\.jpg")
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _call_with(db, jurors, *, applications: int = 1, phase=CallPhase.JURYING, **call_fields):
@@ -71,7 +64,7 @@ def test_a_blind_jury_sees_no_trace_of_the_artist(client, db, login):
         response = client.get(url)
         html = response.get_data(as_text=True)
         assert response.status_code == 200
-        assert "Application 1" in html
+        assert application.reference in html
         assert [secret for secret in SECRETS if secret in html] == []
         image_urls = re.findall(r'(?:src|href)="([^"]*/image/[^"]*)"', html)
         assert image_urls and all(IMAGE_URL.fullmatch(image_url) for image_url in image_urls)
@@ -126,6 +119,7 @@ def test_only_the_conflicts_own_juror_can_answer_it(client, db, login):
     factories.make_artist(user=juror, studio_collective="Atelier Nordvest")
     call = factories.make_call(jurors=[juror])
     factories.make_application(call=call, artist=factories.make_artist(studio_collective="Atelier Nordvest"))
+    call.phase = CallPhase.JURYING
     reviewing.suggest_conflicts(call=call)
     conflict = reviewing.suggested_conflicts(call=call, juror=juror)[0]
     db.session.commit()

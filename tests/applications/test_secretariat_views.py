@@ -8,16 +8,17 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from kunstvest.applications import deciding, reviewing
 from kunstvest.applications.models import (Application, ApplicationStatus, CallPhase, ChosenWork, JurorAssignment,
                                            OpenCall, Review)
 from kunstvest.applications.services import CriterionSpec
-from kunstvest.auth.models import Role
+from kunstvest.auth.models import Role, User
 from kunstvest.common.outbox import OutboxMessage
 from tests import factories
+from tests.spreadsheets import (FORMULA_TEXTS, assert_csv_keeps_text, assert_xlsx_keeps_text, csv_rows, download_name,
+                                xlsx_cells)
 
 # Two jurors' scores (the same on every criterion), chosen so that the order is Anna, Bjørn, Cecilie, Dag
 # and only Cecilie's jurors disagree by more than the margin of 1.5.
@@ -25,13 +26,7 @@ SCORES = {"Anna Aas": (7, 7), "Bjørn Berg": (5, 5), "Cecilie Dahl": (4, 1), "Da
 NAMES = list(SCORES)
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(response) -> str:
@@ -327,7 +322,7 @@ def _sheet_rows(response) -> list[tuple]:
 
 def test_the_scores_export_has_a_row_per_application_and_a_column_per_juror_and_criterion(client, db, login):
     login(Role.ADMIN)
-    call, _ = _scored_call(db)
+    call, applications = _scored_call(db)
 
     response = client.get(f"/applications/admin/calls/{call.id}/scores.xlsx")
 
@@ -335,10 +330,12 @@ def test_the_scores_export_has_a_row_per_application_and_a_column_per_juror_and_
     rows = _sheet_rows(response)
     header_index = next(index for index, row in enumerate(rows) if row[0] == "Rank")
     header, body = rows[header_index], [row for row in rows[header_index + 1:] if row[0] is not None]
-    assert header[7:] == ("Juror Ask – Artistic quality", "Juror Ask – Fit for the exhibition",
+    assert header[8:] == ("Juror Ask – Artistic quality", "Juror Ask – Fit for the exhibition",
                           "Juror Bakke – Artistic quality", "Juror Bakke – Fit for the exhibition")
-    assert [row[1] for row in body] == NAMES
-    assert body[2][:2] == (3, "Cecilie Dahl") and body[2][5] == 2.5 and body[2][7:] == (4, 4, 1, 1)
+    assert [row[2] for row in body] == NAMES
+    assert [row[1] for row in body] == [applications[name].reference for name in NAMES]
+    assert body[2][:3] == (3, applications["Cecilie Dahl"].reference, "Cecilie Dahl")
+    assert body[2][6] == 2.5 and body[2][8:] == (4, 4, 1, 1)
 
 
 def _exhibition(db):
@@ -376,6 +373,65 @@ def test_exhibition_works_as_a_page_csv_for_norwegian_excel_and_xlsx(client, db,
     [fjord] = [row for row in xlsx_rows if row[2] == "Fjord i mars"]
     assert fjord[:2] == ("Anna Aas", "Asker") and fjord[6] == 12000.5
     assert client.get(f"{base}.pdf").status_code == 404
+
+
+def _norwegian(client) -> None:
+    with client.session_transaction() as session:
+        session["locale"] = "nb"
+
+
+def test_the_scores_export_keeps_formula_like_names_as_text_and_is_named_in_the_visitors_language(client, db,
+                                                                                                  login):
+    login(Role.ADMIN)
+    call, applications = _scored_call(db)
+    for name, text in zip(NAMES, FORMULA_TEXTS):
+        applications[name].artist.name = text
+    for juror, text in zip(db.session.scalars(sa.select(User).where(User.full_name.like("Juror %"))),
+                           FORMULA_TEXTS[4:]):
+        juror.full_name = text
+    db.session.commit()
+    url = f"/applications/admin/calls/{call.id}/scores.xlsx"
+
+    english = client.get(url)
+    _norwegian(client)
+    norwegian = client.get(url)
+
+    assert_xlsx_keeps_text(english.data)
+    assert download_name(english) == "scores-2018.xlsx"
+    assert load_workbook(io.BytesIO(english.data)).active.title == "Jury scores"
+    assert download_name(norwegian) == "karakterer-2018.xlsx"
+    assert load_workbook(io.BytesIO(norwegian.data)).active.title == "Karakterer"
+    ranks = [cell.value for cell in xlsx_cells(norwegian.data) if cell.column == 1 and isinstance(cell.value, int)]
+    assert ranks == [1, 2, 3, 4]
+
+
+def test_the_exhibition_works_exports_keep_formula_like_text_as_text_and_dates_as_dates(client, db, login):
+    login(Role.ADMIN)
+    call = _exhibition(db)
+    fjord, stein = sorted(db.session.scalars(sa.select(ChosenWork)), key=lambda chosen: chosen.title)
+    fjord.title, fjord.technique, stein.title, stein.technique = FORMULA_TEXTS[:4]
+    fjord.application.artist.name, stein.application.artist.name = FORMULA_TEXTS[4:]
+    db.session.commit()
+    base = f"/applications/admin/calls/{call.id}/exhibition-works"
+
+    xlsx, csv_response = client.get(f"{base}.xlsx"), client.get(f"{base}.csv")
+    _norwegian(client)
+    norwegian_xlsx, norwegian_csv = client.get(f"{base}.xlsx"), client.get(f"{base}.csv")
+
+    assert_xlsx_keeps_text(xlsx.data)
+    confirmed = [cell for cell in xlsx_cells(xlsx.data) if isinstance(cell.value, datetime)]
+    assert [(cell.value, cell.number_format) for cell in confirmed] == [(datetime(2018, 5, 2, 12, 0),
+                                                                         "dd.mm.yyyy hh:mm")]
+    prices = [cell for cell in xlsx_cells(xlsx.data) if cell.value == 12000.5]
+    assert prices and prices[0].data_type == "n" and prices[0].number_format.startswith("#,##0.00")
+    assert_csv_keeps_text(csv_rows(csv_response))
+    assert csv_response.headers["Content-Type"].count("charset=") == 1
+    assert (download_name(xlsx), download_name(csv_response)) == ("exhibition-works-2018.xlsx",
+                                                                   "exhibition-works-2018.csv")
+    assert (download_name(norwegian_xlsx), download_name(norwegian_csv)) == ("utstillingsverk-2018.xlsx",
+                                                                             "utstillingsverk-2018.csv")
+    assert load_workbook(io.BytesIO(norwegian_xlsx.data)).active.title == "Utstillingsverk"
+    assert csv_rows(norwegian_csv)[0][:3] == ["Kunstner", "Kommune", "Tittel"]
 
 
 def test_statistics_show_the_years_side_by_side(client, db, login):

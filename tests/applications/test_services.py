@@ -167,6 +167,8 @@ def test_each_juror_reads_in_their_own_stable_order(db):
     first, second = _juror(), _juror()
     call = factories.make_call(jurors=[first, second])
     ids = [factories.make_application(call=call).id for _ in range(12)]
+    assert reviewing.juror_order(call=call, juror=first) == []  # nothing to read while the call is open
+    call.phase = CallPhase.JURYING
     order_first = reviewing.juror_order(call=call, juror=first)
     assert sorted(order_first) == sorted(ids)
     assert order_first == reviewing.juror_order(call=call, juror=first)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from PIL import Image
 
 from kunstvest.applications import deciding
@@ -16,12 +15,7 @@ from kunstvest.common.outbox import OutboxMessage
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def jpeg(size=(1600, 1200), exif=None) -> io.BytesIO:

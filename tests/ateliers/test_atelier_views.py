@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from pypdf import PdfReader
 
 from kunstvest.applications.models import Application, ApplicationStatus, ArtistProfile
@@ -21,13 +20,7 @@ from tests import factories
 DAYS = [date(2017, 9, day) for day in (16, 17, 23, 24)]
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(response) -> str:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 
 from kunstvest.ateliers import counting
 from kunstvest.ateliers.models import LocationAssignment, Sale, VisitLocation, VisitTap
@@ -14,13 +13,7 @@ from kunstvest.auth.models import Role
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(response) -> str:
@@ -305,7 +298,9 @@ def test_negative_sales_are_refused_with_a_message(client, db, artist_with_ateli
         WEEKEND[3]: ("0", "0", "")}))
 
     assert response.status_code == 200
-    assert _page(response).count("Cannot be negative.") == 2
+    page = _page(response)
+    assert page.count("the number cannot be negative") == 2
+    assert "Works sold on Saturday 16 September: the number cannot be negative" in page
     assert db.session.scalar(sa.select(sa.func.count(Sale.id))) == 0
 
 

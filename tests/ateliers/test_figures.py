@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from kunstvest.applications.models import Application, ArtistProfile
@@ -17,19 +16,16 @@ from kunstvest.ateliers.figures_views import day_chart
 from kunstvest.ateliers.models import (Atelier, AtelierArtist, LocationKind, OpenAteliers, Sale, VisitLocation,
                                        VisitTap)
 from kunstvest.budget.reports import audience_figures
+from kunstvest.reference.models import Municipality
 from kunstvest.reference.services import ensure_season
 from tests import factories
+from tests.spreadsheets import (FORMULA_TEXTS, assert_csv_keeps_text, assert_xlsx_keeps_text, csv_rows, download_name,
+                                xlsx_cells)
 
 SAT, SUN = date(2017, 9, 16), date(2017, 9, 17)
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and labels in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _utc(day: date, hour: int, minute: int = 0) -> datetime:
@@ -223,7 +219,7 @@ def test_a_year_without_ateliers_is_not_found(client, login, season_2017):
 def test_the_xlsx_export_has_every_table(client, login, season_2017, season_2016):
     login("admin")
     response = client.get("/ateliers/admin/2017/figures.xlsx")
-    assert response.status_code == 200 and "figures-2017.xlsx" in response.headers["Content-Disposition"]
+    assert response.status_code == 200 and "visits-and-sales-2017.xlsx" in response.headers["Content-Disposition"]
     cells = [cell for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
              for cell in row if cell is not None]
     for caption in ("Headline figures", "Visits per location", "Visits per day", "Visits per day and hour",
@@ -239,6 +235,41 @@ def test_the_csv_export_has_a_column_per_day(client, login, season_2017):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Location", "Municipality", "Kind"] and rows[0][-1] == "Total"
     assert ["Smia", "Svelvik", "Atelier", "7", "3", "0", "0", "0", "10"] in rows
+
+
+def test_the_exports_keep_formula_like_names_as_text_days_as_dates_and_are_named_in_norwegian(client, login, db,
+                                                                                                season_2017):
+    login("admin")
+    weekends = db.session.scalar(sa.select(OpenAteliers).where(OpenAteliers.season_id == season_2017.id))
+    _tap(factories.make_location(atelier=factories.make_atelier(open_ateliers=weekends)), SAT, _utc(SAT, 12))
+    places = [*db.session.scalars(sa.select(VisitLocation).order_by(VisitLocation.id)),
+              *db.session.scalars(sa.select(Municipality).where(Municipality.name.in_(["Svelvik", "Drammen"])))]
+    for place, text in zip(places, FORMULA_TEXTS, strict=True):
+        place.name = text
+    db.session.commit()
+
+    xlsx, csv_response = client.get("/ateliers/admin/2017/figures.xlsx"), client.get("/ateliers/admin/2017/figures.csv")
+    with client.session_transaction() as session:
+        session["locale"] = "nb"
+    norwegian_xlsx = client.get("/ateliers/admin/2017/figures.xlsx")
+    norwegian_csv = client.get("/ateliers/admin/2017/figures.csv")
+
+    assert_xlsx_keeps_text(xlsx.data)
+    days = {cell.value for cell in xlsx_cells(xlsx.data) if isinstance(cell.value, datetime)}
+    assert days == {datetime(2017, 9, 16), datetime(2017, 9, 17)}
+    assert_csv_keeps_text(csv_rows(csv_response))
+    assert (download_name(xlsx), download_name(csv_response)) == ("visits-and-sales-2017.xlsx",
+                                                                   "visits-per-location-2017.csv")
+    assert (download_name(norwegian_xlsx), download_name(norwegian_csv)) == ("besøk-og-salg-2017.xlsx",
+                                                                             "besøk-per-sted-2017.csv")
+    assert 'filename="besok-og-salg-2017.xlsx"' in norwegian_xlsx.headers["Content-Disposition"]
+    assert load_workbook(io.BytesIO(norwegian_xlsx.data)).active.title == "Besøk og salg"
+
+
+def test_the_figures_page_names_the_days(client, login, season_2017):
+    login("admin")
+    page = client.get("/ateliers/admin/2017/figures").get_data(as_text=True)
+    assert '<th scope="row">Sat, Sep 16</th>' in page and "2017-09-16</th>" not in page
 
 
 # --- a flat query count --------------------------------------------------------------------------------------------

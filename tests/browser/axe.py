@@ -59,3 +59,12 @@ def visit(page, url: str):
     assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
     axe_check(page)
     return response
+
+
+def log_in_at(page, base_url: str, email: str, password: str) -> None:
+    """Log in through the login page (checked with axe) and wait for the page it leads to."""
+    visit(page, base_url + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()

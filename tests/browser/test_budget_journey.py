@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from kunstvest.demo import load_demo_season
 from kunstvest.extensions import db
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 EXPORT = ("dato;bilag;budsjettlinje;beløp;tekst\n"
           "15.12.2017;2017-9001;kunst-rett-vest/Lokaler og vakthold;7 500,00;Etterfakturert vakthold\n"
@@ -16,11 +16,7 @@ EXPORT = ("dato;bilag;budsjettlinje;beløp;tekst\n"
 
 
 def _log_in(page: Page, base_url: str) -> None:
-    visit(page, base_url + "/auth/login")
-    page.fill("#email", "sekretariat@example.org")
-    page.fill("#password", "kunstvest-demo")
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, base_url, "sekretariat@example.org", "kunstvest-demo")
 
 
 def test_import_then_budget_vs_actual_with_downloads(page: Page, live_server, app, tmp_path):
@@ -35,7 +31,7 @@ def test_import_then_budget_vs_actual_with_downloads(page: Page, live_server, ap
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
     axe_check(page)
-    expect(page.locator("main table")).to_contain_text("2017-9001")
+    expect(page.get_by_role("table", name="Rader i regnskap-2017.csv")).to_contain_text("2017-9001")
     with page.expect_navigation():
         page.locator("main form [type=submit]").last.click()
     axe_check(page)

@@ -10,7 +10,7 @@ from kunstvest.ateliers.models import VisitTap
 from kunstvest.auth.models import Role
 from kunstvest.extensions import db
 from tests import factories
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 PHONE = {"width": 390, "height": 844}
 EMAIL = "frivillig@example.org"
@@ -40,11 +40,7 @@ def test_taps_made_offline_are_sent_when_the_phone_is_back_online(app, live_serv
     location_id = _location(app)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="nb-NO")
     page = context.new_page()
-    visit(page, live_server.url + "/auth/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, live_server.url, EMAIL, factories.PASSWORD)
 
     visit(page, f"{live_server.url}/ateliers/count/{location_id}")
     total = page.locator("#counter-total")

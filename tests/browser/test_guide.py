@@ -9,7 +9,7 @@ from kunstvest.ateliers import services
 from kunstvest.auth.models import Role
 from kunstvest.extensions import db
 from tests import factories
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
@@ -79,11 +79,7 @@ def test_the_guide_works_without_javascript(browser: Browser, live_server, app, 
 
 def _log_in(browser: Browser, base_url: str, email: str, viewport: str):
     page = browser.new_context(locale="nb-NO", viewport=VIEWPORTS[viewport]).new_page()
-    visit(page, base_url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, base_url, email, factories.PASSWORD)
     return page
 
 

@@ -12,7 +12,7 @@ from kunstvest.auth.models import Role, User
 from kunstvest.common.outbox import OutboxMessage
 from kunstvest.extensions import db
 from tests import factories
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 ARTIST_NAME = "Solveig Fjellstad"
 
@@ -41,11 +41,7 @@ def _setting(app) -> dict:
 
 def _log_in(browser: Browser, base_url: str, email: str) -> Page:
     page = browser.new_context(locale="nb-NO").new_page()
-    visit(page, base_url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, base_url, email, factories.PASSWORD)
     return page
 
 

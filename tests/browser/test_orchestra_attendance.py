@@ -10,7 +10,7 @@ from kunstvest.extensions import db
 from kunstvest.orchestra import events
 from kunstvest.orchestra.models import Attendance, AttendanceStatus, EventKind, Section, StaffRole
 from tests import factories
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 PHONE = {"width": 390, "height": 844}
 EMAIL = "instruktor@example.org"
@@ -52,11 +52,7 @@ def test_a_tutor_takes_attendance_for_their_section_on_a_phone(app, live_server,
     astrid, bjarne, cecilie = weekend["violinists"]
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="nb-NO")
     page = context.new_page()
-    visit(page, live_server.url + "/auth/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, live_server.url, EMAIL, factories.PASSWORD)
 
     visit(page, f"{live_server.url}/orchestra/events/{weekend['event_id']}/attendance?day={DAY.isoformat()}")
     assert page.locator("html").get_attribute("lang") == "nb"
@@ -110,11 +106,7 @@ def test_the_season_plan_pages_pass_axe(app, live_server, browser: Browser):
 
     def log_in(email):
         context.clear_cookies()
-        visit(page, live_server.url + "/auth/login")
-        page.fill("#email", email)
-        page.fill("#password", factories.PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form [type=submit]").click()
+        log_in_at(page, live_server.url, email, factories.PASSWORD)
 
     log_in("forelder@example.org")
     visit(page, f"{live_server.url}/orchestra/my/calendar")

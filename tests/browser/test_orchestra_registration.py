@@ -10,7 +10,7 @@ from kunstvest.extensions import db
 from kunstvest.orchestra import services
 from kunstvest.orchestra.models import Child, ConsentPurpose, ConsentRecord, Enrolment, EnrolmentStatus, HealthInfo
 from tests import factories
-from tests.browser.axe import axe_check, visit
+from tests.browser.axe import axe_check, log_in_at, visit
 
 PHONE = {"width": 390, "height": 844}
 
@@ -34,11 +34,7 @@ def _setting(app) -> dict:
 
 def _log_in_on_a_phone(browser: Browser, base_url: str, email: str) -> Page:
     page = browser.new_context(locale="nb-NO", viewport=PHONE).new_page()
-    visit(page, base_url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
+    log_in_at(page, base_url, email, factories.PASSWORD)
     return page
 
 

@@ -50,6 +50,28 @@ def test_record_actual_with_a_source_ref_books_once(db):
     assert transactions[0].fiscal_year == 2017, "the fiscal year follows the booking date"
 
 
+def test_book_actual_tells_whether_it_created_changed_or_left_the_booking(db):
+    line = factories.make_budget_line(category=BudgetCategory.TUTOR_FEES, amount="10000")
+    other = factories.make_budget_line(category=BudgetCategory.TUTOR_FEES, name="Dirigent", amount="10000")
+    book = dict(amount="4500", booked_on=date(2017, 3, 5), text="Instruktør: Kari", source_ref="orchestra-fee:1")
+
+    assert services.planned_booking(line=line, amount="4500", booked_on=date(2017, 3, 5),
+                                    source_ref="orchestra-fee:1").change == services.BookingChange.CREATED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0, "planning books nothing"
+    created = services.book_actual(line=line, **book)
+    again = services.book_actual(line=line, **(book | {"text": "Section tutor: Kari"}))
+    moved = services.book_actual(line=other, **book)
+    corrected = services.book_actual(line=other, **(book | {"amount": "5000.00"}))
+
+    assert [created.change, again.change, moved.change, corrected.change] == [
+        services.BookingChange.CREATED, services.BookingChange.UNCHANGED, services.BookingChange.CHANGED,
+        services.BookingChange.CHANGED]
+    transactions = db.session.scalars(sa.select(Transaction)).all()
+    assert [(t.budget_line_id, t.amount, t.text) for t in transactions] == [
+        (other.id, Decimal("5000.00"), "Instruktør: Kari")], "one booking; an unchanged one keeps its text"
+    assert created.transaction is corrected.transaction
+
+
 def test_find_budget_line_for_a_domain(db):
     project = factories.make_project(code="kunst-rett-vest")
     line = factories.make_budget_line(project=project, category=BudgetCategory.MATERIALS, name="Materialstøtte")

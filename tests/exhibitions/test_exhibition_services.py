@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from kunstvest.applications.models import CallPhase
 from kunstvest.budget.models import BudgetCategory, Transaction
-from kunstvest.budget.services import budget_lines_with_actuals
+from kunstvest.budget.services import BookingChange, budget_lines_with_actuals
 from kunstvest.common.audit import AuditEvent
 from kunstvest.common.formatting import money
 from kunstvest.exhibitions import documents, services
@@ -159,15 +159,19 @@ def test_received_funding_is_booked_once_however_often_it_is_saved(db):
     exhibition = factories.make_exhibition(season=ensure_season(project=project, year=2017))
     line = factories.make_budget_line(project=project, year=2017, category=BudgetCategory.ARTS_COUNCIL,
                                       funder="Norsk kulturråd", amount="200000")
-    funding = services.save_funding(exhibition=exhibition, funder="Norsk kulturråd", amount=Decimal("150000"),
-                                    budget_line=line)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0
+    saved = services.save_funding(exhibition=exhibition, funder="Norsk kulturråd", amount=Decimal("150000"),
+                                  budget_line=line)
+    funding = saved.funding
+    assert saved.booking is None and db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0
 
-    services.receive_funding(funding=funding, received_on=date(2017, 5, 2))
-    services.receive_funding(funding=funding, received_on=date(2017, 5, 3))
-    services.save_funding(exhibition=exhibition, funding=funding, funder="Norsk kulturråd",
-                          amount=Decimal("175000"), budget_line=line, received_on=date(2017, 5, 3))
+    changes = [services.receive_funding(funding=funding, received_on=date(2017, 5, 2)).change,
+               services.receive_funding(funding=funding, received_on=date(2017, 5, 3)).change,
+               services.receive_funding(funding=funding, received_on=date(2017, 5, 3)).change,
+               services.save_funding(exhibition=exhibition, funding=funding, funder="Norsk kulturråd",
+                                     amount=Decimal("175000"), budget_line=line,
+                                     received_on=date(2017, 5, 3)).booking.change]
 
+    assert changes == [BookingChange.CREATED, BookingChange.CHANGED, BookingChange.UNCHANGED, BookingChange.CHANGED]
     bookings = list(db.session.scalars(sa.select(Transaction)))
     assert [(booking.source_ref, booking.amount, booking.booked_on) for booking in bookings] == [
         (f"exhibition-funding:{funding.id}", Decimal("175000.00"), date(2017, 5, 3))]
@@ -175,12 +179,31 @@ def test_received_funding_is_booked_once_however_often_it_is_saved(db):
     assert figures[line.id].actual == Decimal("175000.00")
 
 
+def test_the_planned_booking_of_funding_is_what_saving_it_does(db):
+    project = kunst_rett_vest()
+    exhibition = factories.make_exhibition(season=ensure_season(project=project, year=2017))
+    line = factories.make_budget_line(project=project, year=2017, category=BudgetCategory.FOUNDATION)
+    received = date(2017, 6, 1)
+
+    assert services.planned_funding_booking(funding=None, amount="1000", budget_line=line, received_on=None) is None
+    assert services.planned_funding_booking(funding=None, amount="1000", budget_line=line,
+                                            received_on=received).change == BookingChange.CREATED
+    funding = services.save_funding(exhibition=exhibition, funder="Stiftelsen", amount=Decimal("1000"),
+                                    budget_line=line, received_on=received).funding
+    planned = [services.planned_funding_booking(funding=funding, amount=amount, budget_line=line, received_on=day)
+               for amount, day in (("1000", received), ("1200", received), ("1000", date(2017, 6, 2)))]
+
+    assert [plan.change for plan in planned] == [BookingChange.UNCHANGED, BookingChange.CHANGED,
+                                                 BookingChange.CHANGED]
+    assert {plan.transaction.amount for plan in planned} == {Decimal("1000.00")}, "planning changes nothing"
+
+
 def test_received_funding_cannot_be_unreceived(db):
     project = kunst_rett_vest()
     exhibition = factories.make_exhibition(season=ensure_season(project=project, year=2017))
     line = factories.make_budget_line(project=project, year=2017, category=BudgetCategory.FOUNDATION)
     funding = services.save_funding(exhibition=exhibition, funder="Stiftelsen", amount=Decimal("1000"),
-                                    budget_line=line, received_on=date(2017, 6, 1))
+                                    budget_line=line, received_on=date(2017, 6, 1)).funding
 
     with pytest.raises(services.ExhibitionError, match="stays booked"):
         services.save_funding(exhibition=exhibition, funding=funding, funder="Stiftelsen", amount=Decimal("1000"),

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from pypdf import PdfReader
 
 from kunstvest.applications.models import Application, ApplicationStatus, ArtistProfile, CallPhase, ChosenWork
@@ -21,13 +20,7 @@ from tests import factories
 from tests.exhibitions.test_exhibition_services import exhibition_with_works, kunst_rett_vest
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(response) -> str:
@@ -186,14 +179,50 @@ def test_funding_is_added_and_booked_once_when_received(client, db, login):
     funding = db.session.scalar(sa.select(Funding))
     assert (funding.amount, funding.received_on) == (Decimal("200000.00"), None)
 
-    for received_on in ("2017-05-02", "2017-05-04"):
-        response = client.post(f"/exhibitions/admin/funding/{funding.id}/edit", data={
-            "funder": "Norsk kulturråd", "amount": "200000", "budget_line_id": line.id, "received_on": received_on})
-        assert response.status_code == 302
+    edit = f"/exhibitions/admin/funding/{funding.id}/edit"
+    fields = {"funder": "Norsk kulturråd", "amount": "200000", "budget_line_id": line.id, "note": "Tilsagn mars"}
+    page = _page(client.post(edit, data=fields | {"received_on": "2017-05-02"}))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0, "nothing before confirming"
+    assert "Book the funding as received" in page and "Not booked yet." in page
+    assert money(Decimal("200000")) in page and "Norsk kulturråd" in page
+    assert 'name="confirm_booking" value="yes"' in page and 'name="received_on" value="2017-05-02"' in page
+    assert f'href="/exhibitions/admin/{exhibition.id}"' in page, "a way to cancel"
+
+    response = client.post(edit, data=fields | {"received_on": "2017-05-02", "confirm_booking": "yes"},
+                           follow_redirects=True)
+    assert "The funding is saved and %s is booked as received on «Norsk kulturråd»" % money(Decimal("200000")) in (
+        _page(response))
+
+    page = _page(client.post(edit, data=fields | {"received_on": "2017-05-04"}))
+    assert "Booked already: %s on" % money(Decimal("200000")) in page, "a change of date is confirmed too"
+    client.post(edit, data=fields | {"received_on": "2017-05-04", "confirm_booking": "yes"})
+    for _ in range(2):
+        response = client.post(edit, data=fields | {"received_on": "2017-05-04"}, follow_redirects=True)
+        assert "It was booked already as received; the booking is unchanged." in _page(response)
 
     bookings = list(db.session.scalars(sa.select(Transaction)))
     assert [(b.budget_line_id, b.amount, b.booked_on) for b in bookings] == [
         (line.id, Decimal("200000.00"), date(2017, 5, 4))]
+
+
+def test_new_funding_received_at_once_is_confirmed_before_it_is_booked(client, db, login):
+    login(Role.ADMIN)
+    project = kunst_rett_vest()
+    exhibition = factories.make_exhibition(season=ensure_season(project=project, year=2017))
+    line = factories.make_budget_line(project=project, year=2017, category=BudgetCategory.FOUNDATION,
+                                      name="Sparebankstiftelsen", amount="75000")
+    db.session.commit()
+    url = f"/exhibitions/admin/{exhibition.id}"
+    fields = {"funder": "Sparebankstiftelsen", "amount": "75000", "budget_line_id": line.id,
+              "received_on": "2017-03-01"}
+
+    page = _page(client.post(url, data=fields))
+    assert 'id="confirm-booking"' in page and "«Sparebankstiftelsen» has %s booked so far" % money(0) in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Funding)) == 0, "nothing saved before confirming"
+    client.post(url, data=fields | {"confirm_booking": "yes"})
+    assert db.session.scalar(sa.select(sa.func.sum(Transaction.amount))) == Decimal("75000.00")
+    assert [(f.funder, f.received_on) for f in db.session.scalars(sa.select(Funding))] == [
+        ("Sparebankstiftelsen", date(2017, 3, 1))]
 
 
 def test_the_host_contribution_is_offered_and_added(client, db, login):

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from icalendar import Calendar
 
 from kunstvest.auth.models import Role
@@ -18,13 +17,7 @@ from tests import factories
 YEAR = datetime.now(UTC).year + 1
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -173,7 +166,7 @@ def test_sign_up_form_errors_are_shown_at_the_event(client, db, exhibition):
 
     assert response.status_code == 400
     page = _page(response)
-    assert "Between 1 and 10 seats." in page
+    assert "Seats: must be between 1 and 10" in page
     assert f'id="event-{event.id}-seats-error"' in page
     assert "<details open>" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Signup)) == 0

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from kunstvest.budget.exports import report_to_xlsx
 from kunstvest.budget.reports import audience_figures
 from kunstvest.common.audit import AuditEvent
 from kunstvest.common.models import utcnow
 from kunstvest.common.outbox import OutboxMessage
+from kunstvest.common.spreadsheets import report_to_xlsx
 from kunstvest.extensions import db
 from kunstvest.orchestra import admission
 from kunstvest.orchestra.cli import orchestra_cli

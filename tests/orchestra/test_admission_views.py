@@ -5,7 +5,6 @@ from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from kunstvest.auth.models import Role
@@ -17,15 +16,10 @@ from kunstvest.orchestra.models import (Child, ChildInstrument, Enrolment, Enrol
                                         OrchestraSeason, Section)
 from kunstvest.reference.services import ensure_season
 from tests import factories
+from tests.spreadsheets import FORMULA_TEXTS, assert_xlsx_keeps_text, download_name, xlsx_cells
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -244,6 +238,25 @@ def test_roster_page_shows_sections_guardians_and_the_xlsx_download(client, logi
     assert response.mimetype.endswith("spreadsheetml.sheet")
     values = [cell.value for row in load_workbook(BytesIO(response.data)).active.iter_rows() for cell in row]
     assert {"Ola", "Nordmann", "Cello", "kari@example.org"} <= set(values)
+
+
+def test_the_roster_export_keeps_formula_like_names_as_text_and_is_named_in_norwegian(client, login, season):
+    login(Role.ORCHESTRA_STAFF)
+    for text in FORMULA_TEXTS:
+        factories.make_enrolment(orchestra_season=season, child=factories.make_child(first_name=text))
+    db.session.commit()
+    url = f"/orchestra/staff/seasons/{season.id}/roster.xlsx"
+
+    english = client.get(url)
+    with client.session_transaction() as session:
+        session["locale"] = "nb"
+    norwegian = client.get(url)
+
+    assert_xlsx_keeps_text(english.data)
+    assert sorted(cell.value for cell in xlsx_cells(english.data) if isinstance(cell.value, int)) == [12] * 6
+    assert download_name(english) == "roster-2017.xlsx"
+    assert download_name(norwegian) == "medlemsliste-2017.xlsx"
+    assert load_workbook(BytesIO(norwegian.data)).active.title == "Medlemsliste"
 
 
 def test_figures_page_shows_seasons_side_by_side(client, login, season):

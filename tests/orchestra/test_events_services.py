@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from kunstvest.auth.models import Role
+from kunstvest.budget import services
 from kunstvest.budget.models import BudgetCategory, Transaction
 from kunstvest.common.audit import AuditEvent
 from kunstvest.common.outbox import OutboxMessage
@@ -72,7 +73,7 @@ def test_sessions_are_stored_in_utc_from_oslo_time_and_must_be_on_a_day_of_the_e
 
 
 def test_fees_are_booked_on_their_line_exactly_once(db):
-    orchestra_season = factories.make_orchestra_season()
+    orchestra_season = factories.make_orchestra_season(starts_on=date(2017, 1, 1), ends_on=date(2017, 12, 31))
     project = orchestra_season.season.project
     line = factories.make_budget_line(project=project, year=2017, category=BudgetCategory.TUTOR_FEES)
     event = _event(orchestra_season, starts_on=date(2017, 3, 4))
@@ -81,15 +82,46 @@ def test_fees_are_booked_on_their_line_exactly_once(db):
     events.add_staff(event=event, name="Companion", role=StaffRole.COMPANION)
     staff_user = factories.make_user(roles=[Role.ORCHESTRA_STAFF])
 
-    events.book_fees(event=event, booked_by=staff_user)
-    events.book_fees(event=event, booked_by=staff_user)
+    first = events.book_fees(event=event, booked_by=staff_user)
+    figures = services.budget_lines_with_actuals(year=2017, project=project)
+    second = events.book_fees(event=event, booked_by=staff_user)
 
+    assert [fee.staff for fee in first.created] == [tutor] and first.changes_anything
+    assert (second.created, second.changed, [fee.staff for fee in second.unchanged]) == ([], [], [tutor])
+    assert not second.changes_anything, "the second booking reports that nothing changed"
+    assert services.budget_lines_with_actuals(year=2017, project=project) == figures
     transactions = list(db.session.scalars(sa.select(Transaction)))
-    assert [(t.source_ref, t.amount, t.budget_line_id) for t in transactions] == [
-        (f"orchestra-fee:{tutor.id}", Decimal("4500.00"), line.id)]
+    assert [(t.source_ref, t.amount, t.budget_line_id, t.booked_on) for t in transactions] == [
+        (f"orchestra-fee:{tutor.id}", Decimal("4500.00"), line.id, date(2017, 3, 5))]
+    audits = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "orchestra.fees_booked")))
+    assert [(audit.details["count"], audit.details["total"]) for audit in audits] == [(1, "4500.00")]
     assert events.booked_fees(event=event).keys() == {tutor.id}
     with pytest.raises(events.EventError, match="booked"):
         events.remove_staff(staff=tutor)
+
+
+def test_the_confirmation_plans_new_fees_beside_those_booked_and_books_only_the_new(db):
+    orchestra_season = factories.make_orchestra_season(starts_on=date(2017, 1, 1), ends_on=date(2017, 12, 31))
+    line = factories.make_budget_line(project=orchestra_season.season.project, year=2017,
+                                      category=BudgetCategory.TUTOR_FEES)
+    event = _event(orchestra_season, starts_on=date(2017, 3, 4))
+    booked = [events.add_staff(event=event, name=f"Tutor {number}", role=StaffRole.SECTION_TUTOR,
+                               fee=Decimal("5500"), budget_line=line) for number in range(2)]
+    events.book_fees(event=event, booked_by=None)
+    added = [events.add_staff(event=event, name=f"Teacher {number}", role=StaffRole.TEACHER, fee=Decimal("4000"),
+                              budget_line=line) for number in range(3)]
+    added.append(events.add_staff(event=event, name="Conductor", role=StaffRole.CONDUCTOR, fee=Decimal("500.50"),
+                                  budget_line=line))
+
+    planned = events.planned_fee_bookings(event=event)
+    assert [fee.staff for fee in planned.created] == added and [fee.staff for fee in planned.unchanged] == booked
+    assert planned.total(planned.created) == Decimal("12500.50")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 2, "planning books nothing"
+
+    done = events.book_fees(event=event, booked_by=None)
+    assert ([fee.staff for fee in done.created], [fee.staff for fee in done.unchanged]) == (added, booked)
+    assert db.session.scalar(sa.select(sa.func.sum(Transaction.amount))) == Decimal("23500.50")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 2
 
 
 def test_a_fee_must_go_to_an_expense_line_of_the_orchestra_project_and_year(db):

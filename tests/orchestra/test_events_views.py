@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from icalendar import Calendar
 
 from kunstvest.auth.models import Role
 from kunstvest.budget.models import BudgetCategory, Transaction
+from kunstvest.common.audit import AuditEvent
+from kunstvest.common.formatting import money
 from kunstvest.common.outbox import OutboxMessage
 from kunstvest.orchestra import events
 from kunstvest.orchestra.models import (Attendance, AttendanceStatus, CalendarLink, Child, Enrolment,
@@ -20,13 +21,7 @@ from kunstvest.orchestra.models import (Attendance, AttendanceStatus, CalendarLi
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def english(client, db):
-    """Pages and messages in English, so the tests can read them."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(response) -> str:
@@ -113,6 +108,79 @@ def test_staff_build_the_schedule_and_book_fees_once(client, db, login):
         assert client.post(f"/orchestra/staff/events/{event.id}/book-fees").status_code == 302
     bookings = db.session.execute(sa.select(Transaction.source_ref, Transaction.amount)).all()
     assert bookings == [(f"orchestra-fee:{staff.id}", Decimal("3500.00"))]
+
+
+def _flashes(response) -> list[str]:
+    return [re.sub(r"\s+", " ", message).strip()
+            for message in re.findall(r'<p class="flash flash-\w+">(.*?)</p>', _page(response), re.S)]
+
+
+def test_booking_fees_asks_first_and_then_tells_what_it_did(app, client, db, login):
+    login(Role.ORCHESTRA_STAFF)
+    orchestra_season = factories.make_orchestra_season()
+    line = factories.make_budget_line(project=orchestra_season.season.project, year=2017,
+                                      category=BudgetCategory.TUTOR_FEES, name="Honorar instruktører",
+                                      amount="50000")
+    event = _event(orchestra_season, starts_on=date(2017, 10, 14), title="Helgesamling oktober")
+    tutors = [events.add_staff(event=event, name=name, role=StaffRole.SECTION_TUTOR, fee=Decimal(fee),
+                               budget_line=line) for name, fee in (("Vera Bratsj", "3500"), ("Otto Obo", "4000"))]
+    db.session.commit()
+    url = f"/orchestra/staff/events/{event.id}/book-fees"
+
+    assert url in _page(client.get(f"/orchestra/staff/events/{event.id}")), "the event page links to the step"
+    page = _page(client.get(url))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0, "looking books nothing"
+    for tutor in tutors:
+        row = re.search(rf'<tr id="fee-{tutor.id}">(.*?)</tr>', page, re.S).group(1)
+        assert tutor.name in row and "Section tutor" in row and money(tutor.fee) in row
+        assert "Honorar instruktører" in row and "Will be booked" in row
+    assert "2 fees will be booked: %s in all." % money(Decimal("7500")) in page
+    assert 'id="confirm-booking"' in page and f'href="/orchestra/staff/events/{event.id}"' in page, "confirm or cancel"
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(url).status_code == 400, "without the form's token nothing is booked"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', _page(client.get(url))).group(1)
+        response = client.post(url, data={"csrf_token": token}, follow_redirects=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert _flashes(response) == ["2 fees booked (%s)." % money(Decimal("7500"))]
+
+    page = _page(client.get(url))
+    assert page.count("Booked already on") == 2 and 'id="nothing-to-book"' in page
+    assert 'id="confirm-booking"' not in page
+    response = client.post(url, follow_redirects=True)  # a second click, from a page opened before the first
+    assert _flashes(response) == ["All fees were already booked; nothing changed."]
+
+    db.session.expire_all()
+    events.add_staff(event=db.session.get(OrchestraEvent, event.id), name="Dina Dirigent", role=StaffRole.CONDUCTOR,
+                     fee=Decimal("9000"), budget_line=line)
+    db.session.commit()
+    assert "2 are booked already and stay as they are." in _page(client.get(url))
+    response = client.post(url, follow_redirects=True)
+    assert _flashes(response) == ["1 fee booked (%s); 2 already booked, nothing changed." % money(Decimal("9000"))]
+    assert db.session.scalar(sa.select(sa.func.sum(Transaction.amount))) == Decimal("16500.00")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "orchestra.fees_booked")) == 2, "no audit entry for the click that changed nothing"
+
+
+def test_fees_of_an_event_to_come_are_not_offered_for_booking(client, db, login):
+    login(Role.ADMIN)
+    orchestra_season, today = _coming_season()
+    line = factories.make_budget_line(project=orchestra_season.season.project, year=today.year,
+                                      category=BudgetCategory.TUTOR_FEES)
+    event = _event(orchestra_season, starts_on=today + timedelta(days=20))
+    events.add_staff(event=event, name="Vera Bratsj", role=StaffRole.SECTION_TUTOR, fee=Decimal("3500"),
+                     budget_line=line)
+    db.session.commit()
+    url = f"/orchestra/staff/events/{event.id}/book-fees"
+
+    page = _page(client.get(url))
+    assert "Fees are booked when the event has taken place." in page and 'id="confirm-booking"' not in page
+    response = client.post(url, follow_redirects=True)
+    assert _flashes(response) == ["Fees are booked when the event has taken place."]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transaction)) == 0
 
 
 def test_a_session_outside_the_event_is_refused_on_the_form(client, db, login):

@@ -263,12 +263,13 @@ def test_staff_and_the_season_leaders_read_health_info_audited(staff):
     factories.db.session.add(HealthInfo(child_id=child.id, allergies="Egg", emergency_contacts="Far"))
     factories.db.session.flush()
 
+    during = date(2017, 9, 15)
     for reader in (staff, factories.make_user(roles=[Role.ADMIN]), leader):
-        assert services.read_health_info(child=child, reader=reader).allergies == "Egg"
+        assert services.read_health_info(child=child, reader=reader, today=during).allergies == "Egg"
     for refused in (tutor, guardian, *(factories.make_user(roles=[role])
                                        for role in (Role.VOLUNTEER, Role.ARTIST, Role.JURY))):
         with pytest.raises(PermissionError):
-            services.read_health_info(child=child, reader=refused)
+            services.read_health_info(child=child, reader=refused, today=during)
     assert factories.db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "orchestra.health_read", AuditEvent.object_id == str(child.id),
         AuditEvent.actor_id.in_([staff.id, leader.id]))) == 2
@@ -286,7 +287,7 @@ def test_a_leader_of_another_season_cannot_read(staff):
         ends_on=date(2018, 10, 1), staff=[EventStaff(user_id=leader.id, name="L", role=StaffRole.CONDUCTOR,
                                                      is_leader=True)]))
     factories.db.session.flush()
-    assert not services.can_read_health(user=leader, child=child)
+    assert not services.can_read_health(user=leader, child=child, today=date(2018, 10, 1))
 
 
 # --- personal data ----------------------------------------------------------------------------------------------------
