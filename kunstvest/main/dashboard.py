@@ -14,6 +14,7 @@ from kunstvest.budget.models import Project
 from kunstvest.exhibitions.services import host_warnings
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.extensions import db
+from kunstvest.main.season import season_now
 
 KUNST_RETT_VEST = "kunst-rett-vest"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -21,9 +22,11 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 @dataclass
 class Panel:
+    """A role's part of the dashboard. A link is (label, endpoint) or (label, endpoint, URL values)."""
+
     role: Role
     title: str
-    links: list[tuple[str, str]] = field(default_factory=list)
+    links: list[tuple] = field(default_factory=list)
     facts: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -37,12 +40,23 @@ def _admin_panel() -> Panel:
     submitted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
         Application.call_id == call.id, Application.status != ApplicationStatus.DRAFT)) if call else 0
     project = db.session.scalar(sa.select(Project).where(Project.code == KUNST_RETT_VEST))
-    warnings = [str(warning.message) for warning in host_warnings(project=project, today=datetime.now(OSLO).date())
-                ] if project else []
+    today = datetime.now(OSLO).date()
+    warnings = [str(warning.message) for warning in host_warnings(project=project, today=today)] if project else []
+    exhibition = season_now(today).exhibition
+    season_links = [
+        (_l("Side programme %(year)s", year=exhibition.year), "exhibitions.admin_programme",
+         {"exhibition_id": exhibition.id}),
+        (_l("Counting locations and volunteers %(year)s", year=exhibition.year), "ateliers.admin_locations",
+         {"year": exhibition.year}),
+        (_l("Visitor figures %(year)s", year=exhibition.year), "ateliers.admin_figures", {"year": exhibition.year}),
+        (_l("Sales %(year)s", year=exhibition.year), "ateliers.admin_sales_index", {"year": exhibition.year}),
+    ] if exhibition else []
     return Panel(Role.ADMIN, _l("Secretariat"), warnings=warnings, links=[
         (_l("Open calls"), "applications.admin_calls"), (_l("Applications by year"), "applications.admin_statistics"),
-        (_l("Exhibitions and hosts"), "exhibitions.admin_hosts"), (_l("Open ateliers"), "ateliers.admin_weekends"),
-        (_l("Budget lines"), "budget.index"), (_l("Projects"), "budget.projects"),
+        (_l("Exhibitions and hosts"), "exhibitions.admin_hosts"), *season_links,
+        (_l("Open ateliers"), "ateliers.admin_weekends"), (_l("Count visits"), "ateliers.my_counters"),
+        (_l("Orchestra"), "orchestra.staff_seasons"),
+        (_l("Budget lines"), "budget.index"), (_l("Transactions"), "budget.ledger"), (_l("Projects"), "budget.projects"),
         (_l("Municipalities"), "reference.municipalities"), (_l("Venues"), "reference.venues"),
         (_l("Seasons"), "reference.seasons"), (_l("Users and roles"), "admin.users"),
         (_l("Outbox"), "admin.outbox"), (_l("Audit log"), "admin.audit_log"),

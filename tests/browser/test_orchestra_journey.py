@@ -26,6 +26,9 @@ def _next_weekend(app) -> int:
     with app.app_context():
         orchestra_season = db.session.scalar(sa.select(OrchestraSeason))
         saturday = events.today_in_oslo() + timedelta(days=7)
+        # The registration setting fixes the season's start in 2017 (the child's age counts from it); it runs on
+        # until after next weekend, since an event lies within its season.
+        orchestra_season.ends_on = saturday + timedelta(days=30)
         weekend = events.save_event(orchestra_season=orchestra_season, kind=EventKind.REHEARSAL_WEEKEND,
                                     title="Helgesamling i Lier", starts_on=saturday,
                                     ends_on=saturday + timedelta(days=1), place="Lier kulturskole",
