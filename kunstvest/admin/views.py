@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from kunstvest.admin import bp
+from kunstvest.admin import audit_words, bp
 from kunstvest.admin.forms import RoleChangeForm, UserSearchForm
 from kunstvest.admin.labels import OUTBOX_STATUS_LABELS, ROLE_LABELS
 from kunstvest.auth.forms import ConfirmForm
@@ -139,4 +139,4 @@ def audit_log():
     if action:
         query = query.where(AuditEvent.action.startswith(action))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
-    return render_template("admin/audit_log.html", page=page, action=action)
+    return render_template("admin/audit_log.html", page=page, action=action, words=audit_words)

@@ -242,7 +242,7 @@ def funder_report(*, funder: str, year: int) -> Report:
                               sum((f.actual for f in expenses), ZERO)]]))
         figures = audience_figures(project, year)
         tables.append(Table(str(_l("Audience and participants: %(project)s", project=project.name)),
-                            [str(_l("Figure")), str(_l("Number"))],
+                            [str(_l("Figure")), str(_l("Count"))],
                             [[label, value] for label, value in figures] or
                             [[str(_l("No audience figures recorded for this year yet.")), None]]))
     return Report(title=str(_l("Report to %(funder)s for %(year)s", funder=funder, year=year)),
@@ -267,7 +267,7 @@ def annual_report_section(*, year: int) -> Report:
         figures_table = audience_figures(project, year)
         if figures_table:
             tables.append(Table(str(_l("%(project)s in figures", project=project.name)),
-                                [str(_l("Figure")), str(_l("Number"))], [list(row) for row in figures_table]))
+                                [str(_l("Figure")), str(_l("Count"))], [list(row) for row in figures_table]))
         tables.append(Table(str(_l("%(project)s: income and expenses %(year)s", project=project.name, year=year)),
                             [str(_l("Line")), str(_l("Budget")), str(_l("Actual"))],
                             [[f.line.name, f.budgeted, f.actual] for f in figures],
