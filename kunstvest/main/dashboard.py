@@ -14,7 +14,10 @@ from kunstvest.budget.models import Project
 from kunstvest.exhibitions.services import host_warnings
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.extensions import db
+from kunstvest.ateliers.services import accepted_season_of
+from kunstvest.main import todos
 from kunstvest.main.season import season_now
+from kunstvest.main.todos import Todo
 
 KUNST_RETT_VEST = "kunst-rett-vest"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -27,6 +30,7 @@ class Panel:
     role: Role
     title: str
     links: list[tuple] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
     facts: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -51,7 +55,8 @@ def _admin_panel() -> Panel:
         (_l("Visitor figures %(year)s", year=exhibition.year), "ateliers.admin_figures", {"year": exhibition.year}),
         (_l("Sales %(year)s", year=exhibition.year), "ateliers.admin_sales_index", {"year": exhibition.year}),
     ] if exhibition else []
-    return Panel(Role.ADMIN, _l("Secretariat"), warnings=warnings, links=[
+    return Panel(Role.ADMIN, _l("Secretariat"), warnings=warnings,
+                 todos=todos.admin_todos(today=today, exhibition=exhibition), links=[
         (_l("Open calls"), "applications.admin_calls"), (_l("Applications by year"), "applications.admin_statistics"),
         (_l("Exhibitions and hosts"), "exhibitions.admin_hosts"), *season_links,
         (_l("Open ateliers"), "ateliers.admin_weekends"), (_l("Count visits"), "ateliers.my_counters"),
@@ -77,14 +82,31 @@ def _jury_panel(user: User) -> Panel:
 
 
 def _artist_panel(user: User) -> Panel:
-    return Panel(Role.ARTIST, _l("Artist"), links=[
-        (_l("The open call"), "applications.call_page"), (_l("My application"), "applications.my_application"),
-        (_l("Artist profile"), "applications.profile"), (_l("My atelier"), "ateliers.my_atelier"),
-        (_l("Count visits"), "ateliers.my_counters"), (_l("My sales"), "ateliers.my_sales")])
+    links = [(_l("The open call"), "applications.call_page"), (_l("My application"), "applications.my_application"),
+             (_l("Artist profile"), "applications.profile")]
+    if accepted_season_of(user=user) is not None:  # the atelier, counting and sales come with an acceptance
+        links += [(_l("My atelier"), "ateliers.my_atelier"), (_l("Count visits"), "ateliers.my_counters"),
+                  (_l("My sales"), "ateliers.my_sales")]
+    return Panel(Role.ARTIST, _l("Artist"), links=links, todos=todos.artist_todos(user=user))
 
 
 def _volunteer_panel(user: User) -> Panel:
-    return Panel(Role.VOLUNTEER, _l("Volunteer"), links=[(_l("Count visits"), "ateliers.my_counters")])
+    return Panel(Role.VOLUNTEER, _l("Volunteer"), links=[(_l("Count visits"), "ateliers.my_counters")],
+                 todos=todos.volunteer_todos(user=user, today=datetime.now(OSLO).date()))
+
+
+def _guardian_panel(user: User) -> Panel:
+    return Panel(Role.GUARDIAN, _l("Parent or guardian"), links=[
+        (_l("My children"), "orchestra.my_children"), (_l("Register a child"), "orchestra.register_child"),
+        (_l("Orchestra calendar"), "orchestra.my_calendar"), (_l("Calendar link"), "orchestra.calendar_link")],
+        todos=todos.guardian_todos(user=user, today=datetime.now(OSLO).date()))
+
+
+def _orchestra_staff_panel(user: User) -> Panel:
+    return Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff"), links=[
+        (_l("Seasons, admission and roster"), "orchestra.staff_seasons"),
+        (_l("Member figures"), "orchestra.staff_figures"), (_l("Consent texts"), "orchestra.staff_consent_texts")],
+        todos=todos.orchestra_staff_todos(today=datetime.now(OSLO).date()))
 
 
 ROLE_PANELS = {
@@ -92,12 +114,8 @@ ROLE_PANELS = {
     Role.JURY: _jury_panel,
     Role.VOLUNTEER: _volunteer_panel,
     Role.ARTIST: _artist_panel,
-    Role.GUARDIAN: lambda user: Panel(Role.GUARDIAN, _l("Parent or guardian"), links=[
-        (_l("My children"), "orchestra.my_children"), (_l("Register a child"), "orchestra.register_child"),
-        (_l("Orchestra calendar"), "orchestra.my_calendar"), (_l("Calendar link"), "orchestra.calendar_link")]),
-    Role.ORCHESTRA_STAFF: lambda user: Panel(Role.ORCHESTRA_STAFF, _l("Orchestra staff"), links=[
-        (_l("Seasons, admission and roster"), "orchestra.staff_seasons"),
-        (_l("Member figures"), "orchestra.staff_figures"), (_l("Consent texts"), "orchestra.staff_consent_texts")]),
+    Role.GUARDIAN: _guardian_panel,
+    Role.ORCHESTRA_STAFF: _orchestra_staff_panel,
 }
 
 
