@@ -612,18 +612,29 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _calendar_entry(*, event: OrchestraEvent, uid: str, summary: str, sessions: list[EventSession]) -> CalendarEvent:
-    """One VEVENT: with the sessions' times for a one-day event that has a schedule, else all day."""
+def _calendar_entries(*, event: OrchestraEvent, uid: str, summary: str,
+                      sessions: list[EventSession]) -> list[CalendarEvent]:
+    """The event's VEVENTs: one per day with sessions, from the day's first meeting to its last (a weekend has two),
+    or one all-day entry when there is no schedule yet. Categories are in the current language."""
+    by_day: dict[date, list[EventSession]] = defaultdict(list)
+    for session in sessions:
+        by_day[_oslo_day(session.starts_at)].append(session)
+    if not by_day:
+        # DTEND of an all-day event is exclusive; a stored date.max has no day after it and ends on itself.
+        return [_calendar_entry(event=event, uid=uid, summary=summary, starts=event.starts_on,
+                                ends=event.ends_on + timedelta(days=1) if event.ends_on < date.max else event.ends_on)]
+    return [_calendar_entry(event=event, uid=uid if len(by_day) == 1 else f"{uid}-{day.isoformat()}",
+                            summary=summary, starts=min(s.starts_at for s in day_sessions).astimezone(UTC),
+                            ends=max(s.ends_at for s in day_sessions).astimezone(UTC))
+            for day, day_sessions in sorted(by_day.items())]
+
+
+def _calendar_entry(*, event: OrchestraEvent, uid: str, summary: str, starts, ends) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", uid)
     entry.add("dtstamp", (event.updated_at or event.created_at or utcnow()).astimezone(UTC))
-    if sessions and event.starts_on == event.ends_on:
-        entry.add("dtstart", min(session.starts_at for session in sessions).astimezone(UTC))
-        entry.add("dtend", max(session.ends_at for session in sessions).astimezone(UTC))
-    else:
-        entry.add("dtstart", event.starts_on)
-        # DTEND of an all-day event is exclusive; a stored date.max has no day after it and ends on itself.
-        entry.add("dtend", event.ends_on + timedelta(days=1) if event.ends_on < date.max else event.ends_on)
+    entry.add("dtstart", starts)
+    entry.add("dtend", ends)
     entry.add("summary", summary)
     place = ", ".join(part for part in (event.venue.name if event.venue else "",
                                         event.venue.address if event.venue else "", event.place) if part)
@@ -631,7 +642,7 @@ def _calendar_entry(*, event: OrchestraEvent, uid: str, summary: str, sessions: 
         entry.add("location", place)
     if event.description:
         entry.add("description", event.description)
-    entry.add("categories", [event.kind.value])
+    entry.add("categories", [str(KIND_LABELS[event.kind])])
     return entry
 
 
@@ -641,9 +652,10 @@ def guardian_calendar(*, user) -> bytes:
     sessions = _sessions_by_event({row.event.id for row in rows})
     calendar = _calendar("Vestregionens Ungdomssymfonikere")
     for row in rows:
-        calendar.add_component(_calendar_entry(
-            event=row.event, uid=f"orchestra-event-{row.event.id}-child-{row.child.id}@kunstvest",
-            summary=f"{row.child.first_name}: {row.event.title}", sessions=sessions[row.event.id]))
+        for entry in _calendar_entries(
+                event=row.event, uid=f"orchestra-event-{row.event.id}-child-{row.child.id}@kunstvest",
+                summary=f"{row.child.first_name}: {row.event.title}", sessions=sessions[row.event.id]):
+            calendar.add_component(entry)
     return calendar.to_ical()
 
 
@@ -662,8 +674,9 @@ def public_calendar() -> bytes:
     sessions = _sessions_by_event([event.id for event in events])
     calendar = _calendar("Vestregionens Ungdomssymfonikere: konserter")
     for event in events:
-        calendar.add_component(_calendar_entry(event=event, uid=f"orchestra-event-{event.id}@kunstvest",
-                                               summary=event.title, sessions=sessions[event.id]))
+        for entry in _calendar_entries(event=event, uid=f"orchestra-event-{event.id}@kunstvest", summary=event.title,
+                                       sessions=sessions[event.id]):
+            calendar.add_component(entry)
     return calendar.to_ical()
 
 

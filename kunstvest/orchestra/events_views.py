@@ -4,8 +4,8 @@ guardians' calendar and replies; attendance on a phone; the iCal feeds."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -413,7 +413,8 @@ def guardian_ical(token: str):
     guardian = events.guardian_of_token(token)
     if guardian is None:
         abort(404)
-    response = _ical_response(events.guardian_calendar(user=guardian), "orkester.ics")
+    with force_locale(guardian.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):  # read by a calendar app
+        response = _ical_response(events.guardian_calendar(user=guardian), "orkester.ics")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -316,6 +317,26 @@ def test_the_guardian_feed_has_only_their_children_with_names_and_stable_uids(db
     assert timed["dtstart"].dt.hour == 16 and timed["dtend"].dt.minute == 30  # 17:00 Oslo in winter is 16:00 UTC
     assert b"Fremmed" not in body
     assert events.guardian_calendar(user=guardian) == body  # stable: a calendar app sees no change
+
+
+def test_a_weekend_with_a_schedule_is_one_timed_entry_per_day_with_its_kind_in_the_readers_language(db):
+    orchestra_season = factories.make_orchestra_season()
+    guardian = factories.make_user(roles=[Role.GUARDIAN])
+    anna = _member(orchestra_season, guardians=[guardian], first_name="Anna")
+    weekend = _event(orchestra_season, title="Helgesamling")  # Saturday 14 and Sunday 15 October 2017
+    for day, starts, ends in ((date(2017, 10, 14), time(10), time(17)), (date(2017, 10, 15), time(10), time(15))):
+        events.add_session(event=weekend, kind=SessionKind.TUTTI, day=day, starts=starts, ends=ends)
+
+    with force_locale("nb"):
+        entries = sorted(_parse(events.guardian_calendar(user=guardian)), key=lambda entry: entry["dtstart"].dt)
+    assert [str(entry["uid"]) for entry in entries] == [
+        f"orchestra-event-{weekend.id}-child-{anna.id}@kunstvest-2017-10-14",
+        f"orchestra-event-{weekend.id}-child-{anna.id}@kunstvest-2017-10-15"]
+    assert [(entry["dtstart"].dt.hour, entry["dtend"].dt.hour) for entry in entries] == [(8, 15), (8, 13)]  # UTC
+    assert [entry["categories"].cats for entry in entries] == [["Helgesamling"], ["Helgesamling"]]
+    with force_locale("en"):
+        [first, _] = _parse(events.guardian_calendar(user=guardian))
+    assert first["categories"].cats == ["Rehearsal weekend"]
 
 
 def test_a_revoked_or_replaced_link_finds_nobody(db):
