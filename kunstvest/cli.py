@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from kunstvest.applications.cli import applications_cli
 from kunstvest.extensions import db
 from kunstvest.orchestra.cli import orchestra_cli
 
@@ -94,4 +95,4 @@ def backup(target_dir: str | None) -> None:
     click.echo(f"Backup written to {path}")
 
 
-COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup, orchestra_cli)
+COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup, orchestra_cli, applications_cli)

@@ -127,7 +127,9 @@ APPLICATIONS_ARTIST: dict[str, Access] = {
     "applications.edit_statement": ARTIST_ACTION,
     "applications.edit_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
                                      for_roles="allowed"),
-    "applications.remove_work": ARTIST_ACTION,
+    # GET asks for confirmation, POST removes; the test artist has no application, so there is no work to remove.
+    "applications.remove_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
+                                      for_roles="404"),
     "applications.submit": ARTIST_ACTION,
     "applications.withdraw": ARTIST_ACTION,
     "applications.choose_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
@@ -139,7 +141,7 @@ APPLICATIONS_JURY: dict[str, Access] = {
     "applications.jury_index": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,)),
     "applications.jury_call": JURY_ON_ANOTHER_CALL,
     "applications.jury_application": JURY_ON_ANOTHER_CALL,
-    "applications.jury_declare_conflict": JURY_ON_ANOTHER_CALL,
+    "applications.jury_declare_conflict": JURY_ON_ANOTHER_CALL,  # GET asks for confirmation, POST declares
     # Someone else's conflict is 404 to a juror, like an application they may not read.
     "applications.jury_resolve_conflict": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,),
                                                  for_roles="404"),
@@ -150,13 +152,21 @@ APPLICATIONS_SECRETARIAT: dict[str, Access] = {
     "applications.admin_copy_call": ADMIN_ACTION,
     "applications.admin_call": ADMIN,
     "applications.admin_move_phase": ADMIN_ACTION,
+    # GET asks for confirmation, POST closes; the call in the URL values is in the jury phase, so there is nothing to
+    # close and the page sends the secretariat back to the call.
+    "applications.admin_close_call": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,),
+                                            for_roles=REDIRECT),
     "applications.admin_assign_juror": ADMIN_ACTION,
     "applications.admin_unassign_juror": ADMIN_ACTION,
     "applications.admin_ranking": ADMIN,
     "applications.admin_application": ADMIN,
-    "applications.admin_withdraw": ADMIN_ACTION,
-    "applications.admin_promote": ADMIN_ACTION,
+    "applications.admin_withdraw": ADMIN,  # GET asks for confirmation, POST withdraws
+    # GET asks for confirmation, POST promotes; before the results are published the page sends the secretariat back.
+    "applications.admin_promote": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ADMIN.value,),
+                                         for_roles=REDIRECT),
     "applications.admin_publish": ADMIN_ACTION,
+    "applications.admin_unmailed": ADMIN,
+    "applications.admin_mail_decision": ADMIN_ACTION,
     "applications.admin_scores_export": ADMIN,
     "applications.admin_exhibition_works": ADMIN,
     "applications.admin_exhibition_works_export": ADMIN,
@@ -190,7 +200,7 @@ NOT_ASSIGNED = (("volunteer", "404"), ("artist", "404"))
 ATELIERS: dict[str, Access] = {
     "ateliers.admin_weekends": ADMIN,
     "ateliers.admin_ateliers": ADMIN,
-    "ateliers.admin_publish_guide": ADMIN_ACTION,
+    "ateliers.admin_publish_guide": ADMIN,  # GET asks for confirmation, POST publishes
     # A fresh artist is not accepted: the page tells them so.
     "ateliers.my_atelier": ARTIST,
     "ateliers.join_atelier": ARTIST_ACTION,
@@ -248,6 +258,7 @@ ORCHESTRA: dict[str, Access] = {
     "orchestra.staff_expire_offers": ORCHESTRA_STAFF_ACTION,
     "orchestra.offer": OTHER_FAMILY,
     "orchestra.answer_offer": OTHER_FAMILY,
+    "orchestra.decline_offer": OTHER_FAMILY,  # GET asks for confirmation, POST declines
     "orchestra.staff_events": ORCHESTRA_STAFF,
     "orchestra.staff_edit_event": ORCHESTRA_STAFF,
     "orchestra.staff_event": ORCHESTRA_STAFF,

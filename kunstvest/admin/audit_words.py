@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "application.decided": _l("Decision on an application"),
     "application.decision_mailed_by_hand": _l("Decision mailed by hand"),
+    "application.draft_reminded": _l("Artist reminded of an unsubmitted draft"),
     "application.jury_discussion": _l("Application marked for the jury's discussion"),
     "application.promoted_from_waitlist": _l("Promoted from the waiting list"),
     "application.returned_to_draft": _l("Application returned to draft"),
@@ -24,6 +25,7 @@ ACTIONS = {
     "budget.year_reopened": _l("Accounts reopened for a year"),
     "call.cut_line_set": _l("Cut line set"),
     "call.juror_assigned": _l("Juror added to a call"),
+    "call.juror_mailed_jury_started": _l("Juror emailed that the jury has started"),
     "call.juror_unassigned": _l("Juror taken off a call"),
     "call.phase_changed": _l("Phase of a call changed"),
     "call.published": _l("Decisions published"),

@@ -77,7 +77,7 @@ def change_role(user_id: int):
 
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 def erase(user_id: int):
-    """Ask for confirmation, saying what erasing the user does to others' records, then erase."""
+    """Ask for confirmation, saying what erasing the user does beyond their account, then erase."""
     user = db.get_or_404(User, user_id)
     if user.erased_at is not None:
         flash(_("This user has already been erased."), "info")
@@ -87,13 +87,16 @@ def erase(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     form = ConfirmForm()
     if form.validate_on_submit():
+        name, email = user.full_name, user.email
         erase_user(user=user, erased_by=current_user)
         db.session.commit()
-        flash(_("The personal data of user %(id)s has been erased.", id=user.id), "success")
+        flash(_("The personal data of %(name)s (user %(id)s) is erased; the confirmation is queued to %(email)s.",
+                name=name, id=user.id, email=email), "success")
         return redirect(url_for("admin.users"))
     if request.method == "POST":
         abort(400)
     return render_template("admin/erase_confirm.html", user=user, form=form,
+                           roles=sorted(str(ROLE_LABELS[role.value]) for role in user.roles),
                            notices=erasure_notices(user=user))
 
 

@@ -15,6 +15,7 @@ from kunstvest.applications.models import (
     DECISIONS,
     Application,
     ApplicationStatus,
+    ArtistProfile,
     CallPhase,
     Conflict,
     JointRecommendation,
@@ -22,9 +23,11 @@ from kunstvest.applications.models import (
     Review,
     Score,
 )
-from kunstvest.applications.services import ApplicationError, mail_artist
-from kunstvest.common.audit import record_audit
+from kunstvest.applications.services import ApplicationError, mail_artist, why_no_mail
+from kunstvest.auth.models import User
+from kunstvest.common.audit import AuditEvent, record_audit
 from kunstvest.common.models import utcnow
+from kunstvest.common.outbox import queue_mail
 from kunstvest.extensions import db
 from kunstvest.reference.models import Municipality
 
@@ -205,8 +208,14 @@ def decision_subject(status: ApplicationStatus, call: OpenCall):
     return _l("%(call)s: the jury's decision", call=call.title)
 
 
-def publish_decisions(*, call: OpenCall, actor, now: datetime | None = None) -> int:
-    """Publish the results: artists see their decision and each gets one email; returns the number queued."""
+@dataclass
+class PublishOutcome:
+    queued: int  # decision emails put in the outbox
+    unmailed: list[Application]  # decided applicants with no address to mail, for the secretariat to reach
+
+
+def publish_decisions(*, call: OpenCall, actor, now: datetime | None = None) -> PublishOutcome:
+    """Publish the results: artists see their decision and each one with an account gets one email."""
     _require_deciding(call)
     undecided = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
         Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED))
@@ -217,13 +226,61 @@ def publish_decisions(*, call: OpenCall, actor, now: datetime | None = None) -> 
     decided = db.session.scalars(
         sa.select(Application).where(Application.call_id == call.id, Application.status.in_(DECISIONS))
         .options(lazyload(Application.works), lazyload(Application.chosen_work)).order_by(Application.id))
-    queued = Counter()
+    queued, unmailed = Counter(), []
     for application in decided:
-        mail_artist(application, DECISION_TEMPLATES[application.status],
-                    decision_subject(application.status, call))
-        queued[application.status.value] += 1
-    record_audit(actor=actor, action="call.published", target=call, details=dict(queued))
-    return sum(queued.values())
+        if mail_artist(application, DECISION_TEMPLATES[application.status],
+                       decision_subject(application.status, call)):
+            queued[application.status.value] += 1
+        else:
+            unmailed.append(application)
+    record_audit(actor=actor, action="call.published", target=call,
+                 details={**queued, "without_email": len(unmailed)})
+    return PublishOutcome(queued=sum(queued.values()), unmailed=unmailed)
+
+
+@dataclass
+class UnmailedDecision:
+    application: Application
+    reason: str  # why kunstvest has no address for the artist
+    mailed_to: str | None = None  # the address the secretariat queued the decision to, if it did
+    mailed_at: datetime | None = None
+
+
+def unmailed_decisions(*, call: OpenCall) -> list[UnmailedDecision]:
+    """The decided applicants kunstvest cannot email (no account, or an erased one), by name, each with the address
+    the secretariat has since queued their decision to."""
+    applications = db.session.scalars(
+        sa.select(Application).join(Application.artist).outerjoin(User, User.id == ArtistProfile.user_id)
+        .where(Application.call_id == call.id, Application.status.in_(DECISIONS),
+               sa.or_(ArtistProfile.user_id.is_(None), User.erased_at.is_not(None)))
+        .options(lazyload(Application.works), lazyload(Application.chosen_work))
+        .order_by(ArtistProfile.name, Application.id))
+    rows = {application.id: UnmailedDecision(application, str(why_no_mail(application.artist)))
+            for application in applications}
+    mailed = db.session.execute(
+        sa.select(AuditEvent.object_id, AuditEvent.occurred_at, AuditEvent.details)
+        .where(AuditEvent.action == "application.decision_mailed_by_hand", AuditEvent.object_type == "applications",
+               AuditEvent.object_id.in_([str(application_id) for application_id in rows]))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id))
+    for object_id, occurred_at, details in mailed:
+        row = rows[int(object_id)]
+        row.mailed_to, row.mailed_at = details.get("to"), occurred_at
+    return list(rows.values())
+
+
+def mail_decision_to(*, application: Application, email: str, actor) -> None:
+    """Queue a published decision to an address the secretariat found for an artist kunstvest cannot mail."""
+    call = application.call
+    if call.phase != CallPhase.PUBLISHED or application.status not in DECISIONS:
+        raise ApplicationError(_l("Only a published decision can be mailed."))
+    if why_no_mail(application.artist) is None:
+        raise ApplicationError(_l("%(name)s has an account and got the decision by email.",
+                                  name=application.artist.name))
+    queue_mail(to=email, template=DECISION_TEMPLATES[application.status],
+               subject=decision_subject(application.status, call), locale="nb",
+               application=application, call=call, artist=application.artist)
+    record_audit(actor=actor, action="application.decision_mailed_by_hand", target=application,
+                 details={"to": email, "decision": application.status.value})
 
 
 @dataclass

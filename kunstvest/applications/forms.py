@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField,
-                     StringField, SubmitField, TextAreaField, ValidationError)
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import (BooleanField, DateTimeLocalField, EmailField, FieldList, Form, FormField, HiddenField,
+                     RadioField, SelectField, StringField, SubmitField, TextAreaField, ValidationError)
+from wtforms.widgets import HiddenInput
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from kunstvest.applications.labels import DISCIPLINE_LABELS
 from kunstvest.applications.models import ApplicationStatus, JointRecommendation
@@ -70,6 +71,13 @@ class WorkForm(FlaskForm):
     image = FileField(_l("Image"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
                                                            _l("Upload a JPEG, PNG or WebP image."))])
     submit = SubmitField(_l("Save work"))
+
+
+class RemoveWorkForm(FlaskForm):
+    """The confirmation of a work's removal; `return_to_draft` carries what the page said would happen."""
+
+    return_to_draft = HiddenField()
+    submit = SubmitField(_l("Remove the work"))
 
 
 class WithdrawForm(FlaskForm):
@@ -278,7 +286,26 @@ class DiscussionForm(FlaskForm):
     save_discussion = SubmitField(_l("Save the jury's discussion"))
 
 
+class PromoteForm(FlaskForm):
+    """The confirmation of a promotion from the waiting list, naming the application the page showed as first."""
+
+    application_id = IntegerInput(widget=HiddenInput(), validators=[InputRequired()], minimum=1)
+    submit = SubmitField(_l("Offer the place"))
+
+
 class PublishForm(FlaskForm):
     is_checked = BooleanField(_l("I have checked the decisions"), validators=[DataRequired(
         message=_l("Tick the box to confirm that you have checked the decisions."))])
-    submit = SubmitField(_l("Publish the decisions and email every applicant"))
+    submit = SubmitField(_l("Publish the decisions and email the applicants"))
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MailDecisionForm(FlaskForm):
+    """An address the secretariat found for an applicant kunstvest cannot email."""
+
+    email = EmailField(_l("Email address"), filters=[_stripped],
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Queue the decision to this address"))

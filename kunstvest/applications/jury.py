@@ -16,7 +16,7 @@ from kunstvest.common.forms import flash_errors
 from kunstvest.extensions import db
 
 
-# The scoring form shares the page with the conflict form; the prefix keeps their field names and ids apart.
+# The conflict form's field names keep the prefix they had when it shared the page with the scoring form.
 CONFLICT_PREFIX = "conflict"
 
 
@@ -53,12 +53,16 @@ def _after_scoring(call: OpenCall, application: Application) -> str:
     return url_for(".jury_application", call_id=call.id, application_id=following)
 
 
+def _closing(moment) -> dict:
+    return {"date": format_date(moment, "long"), "time": format_time(moment, "short")}
+
+
 @bp.route("/jury/")
 @role_required(Role.JURY)
 def jury_index():
     calls = [(call, services.phase_of(call), reviewing.jury_progress(call=call, juror=current_user)
               if reviewing.jury_may_read(call=call) else None,
-              {"date": format_date(call.closes_at, "long"), "time": format_time(call.closes_at, "short")})
+              _closing(services.closing_time(call) or call.closes_at))
              for call in reviewing.juror_calls(juror=current_user)]
     return render_template("applications/jury_index.html", calls=calls, phase_labels=services.PHASE_LABELS,
                            phases=CallPhase)
@@ -110,29 +114,40 @@ def jury_application(call_id: int, application_id: int):
         next_id=order[position + 1] if position + 1 < len(order) else None,
         others=None if others is None else [(other, reviewing.weighted_score(other, call.criteria))
                                             for other in others],
-        discipline_labels=DISCIPLINE_LABELS, conflict_form=DeclareConflictForm(prefix=CONFLICT_PREFIX))
+        discipline_labels=DISCIPLINE_LABELS)
 
 
-@bp.route("/jury/<int:call_id>/applications/<int:application_id>/conflict", methods=["POST"])
+@bp.route("/jury/<int:call_id>/applications/<int:application_id>/conflict", methods=["GET", "POST"])
 @role_required(Role.JURY)
 def jury_declare_conflict(call_id: int, application_id: int):
+    """Ask before the juror declares a conflict, saying that it takes the application and their scores away."""
     call = _jury_call(call_id)
     application = _readable_application(call, application_id)
+    back = url_for(".jury_application", call_id=call.id, application_id=application.id)
+    if not reviewing.scoring_is_open(call=call):
+        flash(_("Conflicts of interest can be declared only while the jury is at work; after that, tell the "
+                "secretariat."), "error")
+        return redirect(back)
+    own_review = reviewing.reviews_seen_by(application=application, juror=current_user)[0]
     form = DeclareConflictForm(prefix=CONFLICT_PREFIX)
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
-    try:
-        reviewing.declare_conflict(application=application, juror=current_user,
-                                   reason=(form.reason.data or "").strip())
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".jury_application", call_id=call.id, application_id=application.id))
-    db.session.commit()
-    flash(_("Conflict of interest noted: the application is off your list, and any scores you gave it are "
-            "deleted."), "success")
-    return redirect(url_for(".jury_call", call_id=call.id))
+    if form.validate_on_submit():
+        try:
+            reviewing.declare_conflict(application=application, juror=current_user,
+                                       reason=(form.reason.data or "").strip())
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(back)
+        db.session.commit()
+        if own_review is not None:
+            flash(_("Conflict of interest with %(reference)s noted: it is off your list, and your scores of it are "
+                    "deleted.", reference=application.reference or "—"), "success")
+        else:
+            flash(_("Conflict of interest with %(reference)s noted: it is off your list. You had not scored it.",
+                    reference=application.reference or "—"), "success")
+        return redirect(url_for(".jury_call", call_id=call.id))
+    return render_template("applications/jury_conflict.html", call=call, application=application, form=form,
+                           own_review=own_review, back=back), 422 if form.errors else 200
 
 
 @bp.route("/jury/conflicts/<int:conflict_id>", methods=["POST"])

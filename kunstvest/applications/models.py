@@ -83,6 +83,8 @@ class OpenCall(TimestampMixin, db.Model):
     work_choice_deadline: Mapped[date | None] = mapped_column(sa.Date)
     # The phase set by the admin; an open call whose closing time has passed reads as closed (see phase_of).
     phase: Mapped[CallPhase] = mapped_column(enum_type(CallPhase), default=CallPhase.DRAFT)
+    # When the call really closed: before closes_at when the secretariat closed it early (see closing_time).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     season = relationship("Season", lazy="joined")

@@ -5,11 +5,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import ngettext
 
 from kunstvest.applications import images
 from kunstvest.applications.models import Application, ChosenWork, ImageFile, Work
 from kunstvest.applications.services import profile_of, visible_status
-from kunstvest.common.personal_data import personal_data_eraser, personal_data_exporter
+from kunstvest.common.personal_data import erasure_notice, personal_data_eraser, personal_data_exporter
 from kunstvest.extensions import db
 
 
@@ -41,6 +42,21 @@ def export_artist(user) -> dict[str, Any] | None:
             "exhibition_work": _work(application.chosen_work) if application.chosen_work else None,
         } for application in applications],
     }
+
+
+@erasure_notice
+def artist_erasure_notice(user) -> list[str]:
+    """What erasing the artist blanks: the profile and each application's statement, works and images."""
+    profile = profile_of(user)
+    if profile is None:
+        return []
+    applications = list(db.session.scalars(sa.select(Application).where(Application.artist_id == profile.id)))
+    works = sum(len(application.works) + (application.chosen_work is not None) for application in applications)
+    return [ngettext("The artist profile and %(num)d application are blanked: the statement and %(works)d works with "
+                     "their images. The counts per year and municipality stay.",
+                     "The artist profile and %(num)d applications are blanked: their statements and %(works)d works "
+                     "with their images. The counts per year and municipality stay.", len(applications),
+                     works=works)]
 
 
 @personal_data_eraser

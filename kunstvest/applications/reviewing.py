@@ -22,8 +22,9 @@ from kunstvest.applications.models import (
     Score,
 )
 from kunstvest.applications.services import ApplicationError
-from kunstvest.common.audit import record_audit
+from kunstvest.common.audit import AuditEvent, record_audit
 from kunstvest.common.models import utcnow
+from kunstvest.common.outbox import queue_mail
 from kunstvest.extensions import db
 
 # Applications a jury reads: everything submitted, whatever the (still hidden) decision.
@@ -266,6 +267,38 @@ def weighted_score(review: Review, criteria) -> Decimal:
 def scoring_is_open(*, call: OpenCall) -> bool:
     """True while jurors may give or change scores: the call is in the jury phase."""
     return call.phase == CallPhase.JURYING
+
+
+JUROR_MAILED = "call.juror_mailed_jury_started"
+
+
+@dataclass(frozen=True)
+class JuryStart:
+    """The jurors emailed that the jury has started, and those emailed at an earlier start of the same call."""
+
+    mailed: list
+    mailed_before: list
+
+
+def mail_jurors(*, call: OpenCall, actor=None) -> JuryStart:
+    """Email each juror of the call, once per call, that the jury has started: how many applications wait for their
+    scores, with a link to their jury page. Moving the call to jurying again mails only jurors not mailed yet."""
+    mailed_before_ids = {event.details.get("juror_id") for event in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == JUROR_MAILED, AuditEvent.object_type == OpenCall.__tablename__,
+                                    AuditEvent.object_id == str(call.id)))}
+    outcome = JuryStart(mailed=[], mailed_before=[])
+    for assignment in call.jurors:
+        juror = assignment.juror
+        if juror.id in mailed_before_ids:
+            outcome.mailed_before.append(juror)
+            continue
+        queue_mail(to=juror.email, template="jury_started", locale=juror.locale,
+                   subject=_l("The jury of %(call)s has started", call=call.title), juror=juror, call=call,
+                   applications=jury_progress(call=call, juror=juror).total,
+                   conflicts=len(suggested_conflicts(call=call, juror=juror)))
+        record_audit(actor=actor, action=JUROR_MAILED, target=call, details={"juror_id": juror.id})
+        outcome.mailed.append(juror)
+    return outcome
 
 
 def juror_calls(*, juror) -> list[OpenCall]:

@@ -1,17 +1,19 @@
 """The secretariat's side of the open call: calls and rubrics, the jury, the ranking and decisions, and exports."""
 
 from datetime import UTC
+from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from kunstvest.applications import bp, deciding, reviewing, services
-from kunstvest.applications.forms import (CallForm, CutLineForm, DecisionForm, DiscussionForm, JurorForm, PhaseForm,
-                                          PublishForm)
+from kunstvest.applications.forms import (CallForm, CutLineForm, DecisionForm, DiscussionForm, JurorForm,
+                                          MailDecisionForm, PhaseForm, PromoteForm, PublishForm)
 from kunstvest.applications.labels import DISCIPLINE_LABELS, STATUS_LABELS
 from kunstvest.applications.models import (Application, ApplicationStatus, CallPhase, ChosenWork, ConflictStatus,
                                            JointRecommendation, OpenCall)
@@ -23,6 +25,7 @@ from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.downloads import attachment
 from kunstvest.common.forms import choices
+from kunstvest.common.links import public_url_for
 from kunstvest.common.models import utcnow
 from kunstvest.common.spreadsheets import CSV, XLSX, report_to_xlsx, table_to_csv
 from kunstvest.extensions import db
@@ -52,6 +55,7 @@ def _labels() -> dict:
 def admin_calls():
     calls = services.calls()
     return render_template("applications/admin_calls.html", calls=calls, phase_of=services.phase_of,
+                           closing_time=services.closing_time,
                            counts=deciding.status_counts(calls=calls), copy_form=ConfirmForm(), **_labels())
 
 
@@ -148,7 +152,8 @@ def admin_call(call_id: int):
         conflicts=deciding.conflict_counts(call=call), conflict_statuses=list(ConflictStatus),
         waitlist=deciding.waitlist(call=call) if is_published else [],
         without_work=services.accepted_without_chosen_work(call=call) if is_published else [],
-        juror_form=juror_form, confirm_form=ConfirmForm(), **_labels())
+        unmailed=deciding.unmailed_decisions(call=call) if is_published else [],
+        closed_at=services.closing_time(call), juror_form=juror_form, confirm_form=ConfirmForm(), **_labels())
 
 
 @bp.route("/admin/calls/<int:call_id>/phase", methods=["POST"])
@@ -160,15 +165,66 @@ def admin_move_phase(call_id: int):
         flash(_("Choose one of the phases offered."), "error")
         return redirect(url_for("applications.admin_call", call_id=call.id))
     target = CallPhase(form.phase.data)
+    if target == CallPhase.CLOSED and services.is_closing_early(call):
+        return redirect(url_for("applications.admin_close_call", call_id=call.id))
     try:
-        services.move_phase(call=call, to=target, actor=current_user)
+        jury_start = services.move_phase(call=call, to=target, actor=current_user)
     except services.ApplicationError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("The call is now %(phase)s.", phase=services.PHASE_LABELS[target]), "success")
+        message = _("The call is now %(phase)s.", phase=services.PHASE_LABELS[target])
+        if jury_start is not None:
+            message += " " + ngettext("%(num)d juror has been emailed.", "%(num)d jurors have been emailed.",
+                                      len(jury_start.mailed))
+            if jury_start.mailed_before:
+                message += " " + ngettext("%(num)d juror was emailed at the earlier start and not again.",
+                                          "%(num)d jurors were emailed at the earlier start and not again.",
+                                          len(jury_start.mailed_before))
+        flash(message, "success")
     return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+@bp.route("/admin/calls/<int:call_id>/close", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_close_call(call_id: int):
+    """Ask before closing an open call early, naming the drafts that will not be submitted; then close and mail."""
+    call = db.get_or_404(OpenCall, call_id)
+    if not services.is_closing_early(call):
+        flash(_("The call is not open, so it cannot be closed early."), "info")
+        return redirect(url_for("applications.admin_call", call_id=call.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            closing = services.close_call_early(call=call, actor=current_user)
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("applications.admin_call", call_id=call.id))
+        db.session.commit()
+        if closing.mailed or closing.not_mailed:
+            flash(ngettext("The call is closed. %(num)d artist whose draft was not submitted has been emailed.",
+                           "The call is closed. %(num)d artists whose drafts were not submitted have been emailed.",
+                           len(closing.mailed)), "success")
+        else:
+            flash(_("The call is closed. No drafts were left unsubmitted."), "success")
+        if closing.not_mailed:
+            flash(ngettext("%(num)d artist with a draft got no email: %(names)s. Tell them yourself.",
+                           "%(num)d artists with drafts got no email: %(names)s. Tell them yourself.",
+                           len(closing.not_mailed), names=_names_with_reasons(closing.not_mailed)), "warning")
+        return redirect(url_for("applications.admin_call", call_id=call.id))
+    if request.method == "POST":
+        abort(400)
+    return render_template("applications/admin_close_call.html", call=call, form=form,
+                           drafts=services.open_drafts(call=call), why_no_mail=services.why_no_mail,
+                           submitted=deciding.status_counts(calls=[call])[call.id][ApplicationStatus.SUBMITTED])
+
+
+def _names_with_reasons(applications: list[Application]) -> str:
+    """«Anna Aas (no account), Bo Berg (account erased)»: the artists no email reached, and why."""
+    return ", ".join(f"{application.artist.name} ({services.why_no_mail(application.artist)})"
+                     for application in applications)
 
 
 @bp.route("/admin/calls/<int:call_id>/jurors", methods=["POST"])
@@ -237,6 +293,7 @@ def admin_ranking(call_id: int):
         ranked=[entry for entry in ranked if _to_discuss(entry)] if is_discuss_queue else ranked,
         discuss_count=sum(1 for entry in ranked if _to_discuss(entry)), is_discuss_queue=is_discuss_queue,
         jurors=jurors, counts=deciding.decision_counts(call=call), is_deciding=call.phase == CallPhase.DECIDING,
+        unmailed=deciding.unmailed_decisions(call=call) if call.phase == CallPhase.DECIDING else [],
         progress={juror.id: reviewing.jury_progress(call=call, juror=juror) for juror in jurors}
         if call.phase == CallPhase.JURYING else {},
         **{**_labels(), "status_labels": RANKING_STATUS_LABELS})
@@ -287,40 +344,87 @@ def admin_application(application_id: int):
         "applications/admin_application.html", application=application, call=call, reviews=reviews,
         decision_form=decision_form, discussion_form=discussion_form, confirm_form=ConfirmForm(),
         is_deciding=call.phase == CallPhase.DECIDING,
-        can_withdraw=application.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED,
-                                                ApplicationStatus.DRAFT), **_labels())
+        can_withdraw=_admin_may_withdraw(application), **_labels())
 
 
-@bp.route("/admin/applications/<int:application_id>/withdraw", methods=["POST"])
+def _admin_may_withdraw(application: Application) -> bool:
+    """The secretariat withdraws submitted or decided applications, on the artist's request; drafts are the artist's."""
+    return application.status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED,
+                                      ApplicationStatus.DRAFT)
+
+
+@bp.route("/admin/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def admin_withdraw(application_id: int):
+    """Ask before withdrawing an application on the artist's request, saying what that frees; then withdraw it."""
     application = db.get_or_404(Application, application_id)
-    try:
-        services.withdraw_application(application=application, actor=current_user)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    back = url_for("applications.admin_application", application_id=application.id)
+    if not _admin_may_withdraw(application):
+        flash(_("This application cannot be withdrawn."), "info")
+        return redirect(back)
+    call, was_accepted = application.call, application.status == ApplicationStatus.ACCEPTED
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_application(application=application, actor=current_user)
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(back)
         db.session.commit()
         flash(_("The application of %(name)s is withdrawn.", name=application.artist.name), "success")
-    return redirect(url_for("applications.admin_application", application_id=application.id))
+        if was_accepted and call.phase == CallPhase.PUBLISHED and services.next_on_waitlist(call=call):
+            flash(_("A place is free: offer it to the first on the waiting list from the call's page."), "info")
+        return redirect(back)
+    if request.method == "POST":
+        abort(400)
+    return render_template(
+        "applications/admin_withdraw.html", application=application, call=call, form=form,
+        next_in_line=services.next_on_waitlist(call=call) if was_accepted and call.phase == CallPhase.PUBLISHED
+        else None, review_count=len(deciding.reviews_of(application=application)), **_labels())
 
 
-@bp.route("/admin/calls/<int:call_id>/promote", methods=["POST"])
+@bp.route("/admin/calls/<int:call_id>/promote", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def admin_promote(call_id: int):
+    """Ask before offering a freed place, naming who is first on the waiting list; then promote and mail them."""
     call = db.get_or_404(OpenCall, call_id)
+    back = url_for("applications.admin_call", call_id=call.id)
+    first = services.next_on_waitlist(call=call) if call.phase == CallPhase.PUBLISHED else None
+    if first is None:
+        flash(_("The waiting list is empty.") if call.phase == CallPhase.PUBLISHED
+              else _("The waitlist moves only after the results are published."), "info")
+        return redirect(back)
+    form = PromoteForm()
+    if request.method == "GET":
+        form.application_id.data = first.id
+        return render_template("applications/admin_promote.html", call=call, application=first, form=form,
+                               reason=services.why_no_mail(first.artist),
+                               counts=deciding.status_counts(calls=[call])[call.id],
+                               accepted=ApplicationStatus.ACCEPTED, waitlisted=ApplicationStatus.WAITLISTED)
+    is_valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    expected = db.session.get(Application, form.application_id.data) if is_valid else None
+    if expected is None:
+        flash(_("The waiting list has changed since the page was shown; check who is first now."), "error")
+        return redirect(url_for("applications.admin_promote", call_id=call.id))
     try:
-        promoted = services.promote_from_waitlist(call=call, actor=current_user)
+        promoted = services.promote_from_waitlist(call=call, actor=current_user, expected=expected)
     except services.ApplicationError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("applications.admin_call", call_id=call.id))
+        return redirect(url_for("applications.admin_promote", call_id=call.id))
     db.session.commit()
     if promoted is None:
         flash(_("The waiting list is empty."), "error")
-    else:
+    elif (reason := services.why_no_mail(promoted.artist)) is None:
         flash(_("%(name)s is offered the place and has been emailed.", name=promoted.artist.name), "success")
+    else:
+        flash(_with_link(_("%(name)s is offered the place, but no email went (%(reason)s): tell them yourself.",
+                           name=promoted.artist.name, reason=reason),
+                         url_for("applications.admin_unmailed", call_id=call.id), _("Applicants without email")),
+              "warning")
     return redirect(url_for("applications.admin_call", call_id=call.id))
 
 
@@ -333,15 +437,73 @@ def admin_publish(call_id: int):
         flash(_("Tick «I have checked the decisions» to publish them."), "error")
         return redirect(url_for("applications.admin_ranking", call_id=call.id))
     try:
-        queued = deciding.publish_decisions(call=call, actor=current_user)
+        outcome = deciding.publish_decisions(call=call, actor=current_user)
     except services.ApplicationError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("applications.admin_ranking", call_id=call.id))
     db.session.commit()
     flash(ngettext("The decisions are published: %(num)d email queued.",
-                   "The decisions are published: %(num)d emails queued.", queued), "success")
+                   "The decisions are published: %(num)d emails queued.", outcome.queued), "success")
+    if outcome.unmailed:
+        flash(_with_link(ngettext("%(num)d applicant got no email: they have no account with an email address.",
+                                  "%(num)d applicants got no email: they have no account with an email address.",
+                                  len(outcome.unmailed)),
+                         url_for("applications.admin_unmailed", call_id=call.id), _("Tell them yourself")), "warning")
     return redirect(url_for("applications.admin_call", call_id=call.id))
+
+
+def _with_link(text: str, url: str, label: str) -> Markup:
+    """A flash message with a link to where the secretariat can act on it (the text and label are escaped)."""
+    return Markup('{} <a href="{}">{}</a>').format(text, url, label)
+
+
+@bp.route("/admin/calls/<int:call_id>/without-email")
+@role_required(Role.ADMIN)
+def admin_unmailed(call_id: int):
+    """The decided applicants kunstvest cannot email, with their postal address, to be told by hand."""
+    call = db.get_or_404(OpenCall, call_id)
+    rows = deciding.unmailed_decisions(call=call)
+    return render_template("applications/admin_unmailed.html", call=call, rows=rows,
+                           is_published=call.phase == CallPhase.PUBLISHED,
+                           forms={row.application.id: MailDecisionForm(prefix=f"a{row.application.id}")
+                                  for row in rows},
+                           mailto={row.application.id: _decision_mailto(row.application) for row in rows},
+                           **_labels())
+
+
+def _decision_mailto(application: Application) -> str:
+    """A mailto: link with the decision mail's subject and text filled in; the secretariat adds the address."""
+    call = application.call
+    with force_locale("nb"):
+        subject = str(deciding.decision_subject(application.status, call))
+        body = render_template(f"email/{deciding.DECISION_TEMPLATES[application.status]}.txt",
+                               public_url_for=public_url_for, application=application, call=call,
+                               artist=application.artist)
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+@bp.route("/admin/applications/<int:application_id>/mail-decision", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_mail_decision(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = MailDecisionForm(prefix=f"a{application.id}")
+    back = redirect(url_for("applications.admin_unmailed", call_id=application.call_id,
+                            _anchor=f"application-{application.id}"))
+    if not form.validate_on_submit():
+        flash(_("Enter the email address of %(name)s.", name=application.artist.name), "error")
+        return back
+    email = form.email.data
+    try:
+        deciding.mail_decision_to(application=application, email=email, actor=current_user)
+    except services.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back
+    db.session.commit()
+    flash(_("The decision for %(name)s is queued to %(email)s.", name=application.artist.name, email=email),
+          "success")
+    return back
 
 
 # --- exports and figures ----------------------------------------------------------------------------------------------

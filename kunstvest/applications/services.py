@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -36,6 +36,9 @@ from kunstvest.common.models import to_money, utcnow
 from kunstvest.common.outbox import queue_mail
 from kunstvest.extensions import db
 
+if TYPE_CHECKING:  # reviewing.py imports this module
+    from kunstvest.applications.reviewing import JuryStart
+
 
 class ApplicationError(ValueError):
     """A rule of the open call was broken; the message is shown to the user."""
@@ -48,6 +51,15 @@ def phase_of(call: OpenCall, *, now: datetime | None = None) -> CallPhase:
     if call.phase == CallPhase.OPEN and (now or utcnow()) >= call.closes_at:
         return CallPhase.CLOSED
     return call.phase
+
+
+def closing_time(call: OpenCall, *, now: datetime | None = None) -> datetime | None:
+    """When the call closed: when the secretariat closed it (early or late), else closes_at once passed; None if open."""
+    if call.closed_at is not None:
+        return call.closed_at
+    if phase_of(call, now=now) in (CallPhase.DRAFT, CallPhase.OPEN):
+        return None
+    return call.closes_at
 
 
 def accepts_submissions(call: OpenCall, *, now: datetime | None = None) -> bool:
@@ -73,8 +85,9 @@ def next_phases(call: OpenCall, *, now: datetime | None = None) -> list[CallPhas
     return [phase for phase in PHASE_ORDER if phase in allowed]
 
 
-def move_phase(*, call: OpenCall, to: CallPhase, actor, now: datetime | None = None) -> None:
-    """Move the call to another phase (opening needs a rubric; the jury phase needs jurors); audited."""
+def move_phase(*, call: OpenCall, to: CallPhase, actor, now: datetime | None = None) -> "JuryStart | None":
+    """Move the call to another phase (opening needs a rubric; the jury phase needs jurors); audited. Moving to
+    jurying emails the jurors not emailed for this call before, and returns who was emailed."""
     now = now or utcnow()
     current = phase_of(call, now=now)
     if to not in next_phases(call, now=now):
@@ -87,12 +100,19 @@ def move_phase(*, call: OpenCall, to: CallPhase, actor, now: datetime | None = N
     if to == CallPhase.OPEN and now >= call.closes_at:
         raise ApplicationError(_l("The closing time has passed; move it before opening the call again."))
     call.phase = to
+    if to in (CallPhase.DRAFT, CallPhase.OPEN):
+        call.closed_at = None
+    elif call.closed_at is None:
+        # A call left open past its closing time closed then, not when the secretariat moved it on.
+        call.closed_at = min(now, call.closes_at)
     record_audit(actor=actor, action="call.phase_changed", target=call,
                  details={"from": current.value, "to": to.value})
     if to == CallPhase.JURYING:
-        from kunstvest.applications.reviewing import suggest_conflicts
+        from kunstvest.applications.reviewing import mail_jurors, suggest_conflicts
 
         suggest_conflicts(call=call)
+        return mail_jurors(call=call, actor=actor)
+    return None
 
 
 PHASE_LABELS = {
@@ -103,6 +123,42 @@ PHASE_LABELS = {
     CallPhase.DECIDING: _l("deciding"),
     CallPhase.PUBLISHED: _l("published"),
 }
+
+
+def is_closing_early(call: OpenCall, *, now: datetime | None = None) -> bool:
+    """True when moving the call to closed now would end it before its closing time (the call reads as open)."""
+    return phase_of(call, now=now) == CallPhase.OPEN
+
+
+def open_drafts(*, call: OpenCall) -> list[Application]:
+    """The call's applications still in draft, by artist name: closing the call leaves them unsubmitted."""
+    return list(db.session.scalars(
+        sa.select(Application).join(Application.artist)
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT)
+        .order_by(ArtistProfile.name, Application.id)))
+
+
+@dataclass(frozen=True)
+class EarlyClosing:
+    """The drafts left unsubmitted when a call closed early: whose artists were mailed, and whose have no account."""
+
+    mailed: list[Application]
+    not_mailed: list[Application]
+
+
+def close_call_early(*, call: OpenCall, actor, now: datetime | None = None) -> EarlyClosing:
+    """Close an open call before its closing time and tell each artist with a draft that it was not submitted."""
+    now = now or utcnow()
+    if not is_closing_early(call, now=now):
+        raise ApplicationError(_l("The call is not open, so it cannot be closed early."))
+    move_phase(call=call, to=CallPhase.CLOSED, actor=actor, now=now)
+    mailed, not_mailed = [], []
+    for draft in open_drafts(call=call):
+        is_mailed = mail_artist(draft, "call_closed_draft",
+                                _l("%(call)s has closed: your application was not submitted", call=call.title),
+                                closed_at=now)
+        (mailed if is_mailed else not_mailed).append(draft)
+    return EarlyClosing(mailed=mailed, not_mailed=not_mailed)
 
 
 @dataclass(frozen=True)
@@ -266,6 +322,12 @@ def start_application(*, call: OpenCall, artist: ArtistProfile, now: datetime | 
     return application
 
 
+def is_changeable(application: Application, *, now: datetime | None = None) -> bool:
+    """True while the artist may still change the application: a draft or submitted one, before the deadline."""
+    return (application.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+            and accepts_submissions(application.call, now=now))
+
+
 def _require_editable(application: Application, now: datetime | None) -> None:
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
         raise ApplicationError(_l("This application can no longer be changed."))
@@ -277,7 +339,7 @@ def _require_editable(application: Application, now: datetime | None) -> None:
 def _deadline_text(call: OpenCall) -> str:
     from kunstvest.common.formatting import datetime_short
 
-    return datetime_short(call.closes_at)
+    return datetime_short(closing_time(call) or call.closes_at)
 
 
 def save_statement(*, application: Application, statement: str, now: datetime | None = None) -> None:
@@ -311,13 +373,50 @@ def save_work(*, application: Application, work: Work | None = None, title: str,
     return work
 
 
-def remove_work(*, application: Application, work: Work, now: datetime | None = None) -> None:
-    """Take a work out of an application while it can still be changed."""
+def removal_returns_to_draft(application: Application) -> bool:
+    """True when removing one more work would take a submitted application below the call's minimum of works."""
+    return (application.status == ApplicationStatus.SUBMITTED
+            and len(application.works) - 1 < application.call.min_works)
+
+
+def remove_work(*, application: Application, work: Work, actor=None, return_to_draft: bool = False,
+                now: datetime | None = None) -> bool:
+    """Take a work out of an application while it can still be changed; True when that returned it to draft.
+
+    A submitted application never stays submitted below the call's minimum of works: it goes back to draft, and only
+    when the caller has confirmed that with `return_to_draft`.
+    """
     _require_editable(application, now)
     if work.application_id != application.id:
         raise ApplicationError(_l("The work belongs to another application."))
+    goes_back = removal_returns_to_draft(application)
+    if goes_back and not return_to_draft:
+        raise ApplicationError(_l("Removing %(title)s would leave %(count)d of at least %(minimum)d works, so the "
+                                  "application would go back to draft. Confirm that on the removal page.",
+                                  title=work.title, count=len(application.works) - 1,
+                                  minimum=application.call.min_works))
     application.works.remove(work)
+    if goes_back:
+        application.status = ApplicationStatus.DRAFT
+        application.submitted_at = None
+        record_audit(actor=actor, action="application.returned_to_draft", target=application,
+                     details={"works": len(application.works), "min_works": application.call.min_works})
     db.session.flush()
+    return goes_back
+
+
+def is_returned_to_draft(application: Application) -> bool:
+    """True for a draft that was submitted once: it went back below the minimum of works and keeps its reference."""
+    return application.status == ApplicationStatus.DRAFT and application.reference is not None
+
+
+def status_note(application: Application) -> str:
+    """Why a once-submitted application is a draft again and until when to submit it; empty for any other."""
+    if not is_returned_to_draft(application):
+        return ""
+    call = application.call
+    return str(_l("Returned to draft: %(count)d of at least %(minimum)d works; submit again before %(deadline)s.",
+                  count=len(application.works), minimum=call.min_works, deadline=_deadline_text(call)))
 
 
 def missing_for_submission(application: Application) -> list[str]:
@@ -377,7 +476,8 @@ def submit_application(*, application: Application, now: datetime | None = None)
         raise ApplicationError(_l("The application is missing: %(missing)s.", missing=", ".join(missing)))
     # A retried POST races on the status, not on a second row: only one request moves draft → submitted.
     for _attempt in range(REFERENCE_ATTEMPTS):
-        (reference,) = free_references(call=application.call, count=1)
+        # An application returned to draft keeps the reference of its first submission.
+        reference = application.reference or free_references(call=application.call, count=1)[0]
         try:
             with db.session.begin_nested():
                 moved = db.session.execute(
@@ -402,13 +502,28 @@ def submit_application(*, application: Application, now: datetime | None = None)
     return True
 
 
-def mail_artist(application: Application, template: str, subject) -> None:
-    """Queue an email about the application to its artist, in the artist's language."""
+NO_ACCOUNT = _l("no account")
+ACCOUNT_ERASED = _l("account erased")
+
+
+def why_no_mail(artist: ArtistProfile) -> str | None:
+    """Why kunstvest cannot email the artist (no account, or an erased one); None when it can."""
+    if artist.user is None:
+        return NO_ACCOUNT
+    if artist.user.erased_at is not None:
+        return ACCOUNT_ERASED
+    return None
+
+
+def mail_artist(application: Application, template: str, subject, **context) -> bool:
+    """Queue an email about the application to its artist, in the artist's language; False when they have no
+    account to mail."""
     user = application.artist.user
-    if user is None:
-        return
+    if why_no_mail(application.artist) is not None:
+        return False
     queue_mail(to=user.email, template=template, subject=subject, locale=user.locale,
-               application=application, call=application.call, artist=application.artist)
+               application=application, call=application.call, artist=application.artist, **context)
+    return True
 
 
 def withdraw_application(*, application: Application, actor, now: datetime | None = None) -> None:
@@ -430,16 +545,27 @@ def visible_status(application: Application) -> ApplicationStatus:
     return application.status
 
 
-def promote_from_waitlist(*, call: OpenCall, actor, now: datetime | None = None) -> Application | None:
-    """Offer the freed place to the first on the waitlist and tell them; None when the waitlist is empty."""
-    if call.phase != CallPhase.PUBLISHED:
-        raise ApplicationError(_l("The waitlist moves only after the results are published."))
-    promoted = db.session.scalar(
+def next_on_waitlist(*, call: OpenCall) -> Application | None:
+    """The waitlisted application first in line for a freed place."""
+    return db.session.scalar(
         sa.select(Application).where(Application.call_id == call.id,
                                      Application.status == ApplicationStatus.WAITLISTED)
         .order_by(Application.waitlist_position.nulls_last(), Application.id).limit(1))
+
+
+def promote_from_waitlist(*, call: OpenCall, actor, expected: Application | None = None,
+                          now: datetime | None = None) -> Application | None:
+    """Offer the freed place to the first on the waitlist and tell them; None when the waitlist is empty.
+
+    With `expected` (the application a confirmation page named) it is refused when someone else is first by now.
+    """
+    if call.phase != CallPhase.PUBLISHED:
+        raise ApplicationError(_l("The waitlist moves only after the results are published."))
+    promoted = next_on_waitlist(call=call)
     if promoted is None:
         return None
+    if expected is not None and expected.id != promoted.id:
+        raise ApplicationError(_l("The waiting list has changed since the page was shown; check who is first now."))
     promoted.status = ApplicationStatus.ACCEPTED
     promoted.waitlist_position = None
     promoted.decided_at = now or utcnow()

@@ -10,7 +10,8 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from kunstvest.applications import bp, images, services
-from kunstvest.applications.forms import ChosenWorkForm, ProfileForm, StatementForm, WithdrawForm, WorkForm
+from kunstvest.applications.forms import (ChosenWorkForm, ProfileForm, RemoveWorkForm, StatementForm, WithdrawForm,
+                                          WorkForm)
 from kunstvest.applications.labels import DISCIPLINE_LABELS, STATUS_LABELS
 from kunstvest.applications.models import Application, ApplicationStatus, ChosenWork, Work
 from kunstvest.auth.forms import ConfirmForm
@@ -41,6 +42,7 @@ def call_page():
     call = services.current_call()
     return render_template("applications/call.html", call=call, limits=_limits(),
                            phase=services.phase_of(call) if call else None,
+                           closed_at=services.closing_time(call) if call else None,
                            is_open=call is not None and services.accepts_submissions(call))
 
 
@@ -103,6 +105,7 @@ def my_application():
         statement_form=statement_form, action_form=ConfirmForm(), withdraw_form=WithdrawForm(),
         status=services.visible_status(application) if application else None,
         missing=services.missing_for_submission(application) if application else [],
+        status_note=services.status_note(application) if application else "",
         is_open=call is not None and services.accepts_submissions(call), status_labels=STATUS_LABELS,
         discipline_labels=DISCIPLINE_LABELS, visible_status=services.visible_status)
 
@@ -184,20 +187,39 @@ def edit_work(work_id: int | None):
     return render_template("applications/work_form.html", form=form, work=work, limits=_limits()), status
 
 
-@bp.route("/my/works/<int:work_id>/remove", methods=["POST"])
+@bp.route("/my/works/<int:work_id>/remove", methods=["GET", "POST"])
 @role_required(Role.ARTIST)
 def remove_work(work_id: int):
+    """Ask before removing a work, saying when that returns a submitted application to draft; then remove it."""
     application = _my_current_application()
     work = next((w for w in application.works if w.id == work_id), None)
     if work is None:
         abort(404)
-    try:
-        services.remove_work(application=application, work=work)
-    except services.ApplicationError as error:
-        return _refused(error)
-    db.session.commit()
-    flash(_("The work is removed."), "success")
-    return redirect(url_for("applications.my_application"))
+    if not services.is_changeable(application):
+        flash(_("This application can no longer be changed."), "error")
+        return redirect(url_for("applications.my_application"))
+    form = RemoveWorkForm()
+    if form.validate_on_submit():
+        title = work.title
+        try:
+            returned = services.remove_work(application=application, work=work, actor=current_user,
+                                            return_to_draft=form.return_to_draft.data == "1")
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("applications.remove_work", work_id=work_id))
+        db.session.commit()
+        if returned:
+            flash(f"{_('%(title)s is removed.', title=title)} {services.status_note(application)}", "warning")
+        else:
+            flash(_("%(title)s is removed.", title=title), "success")
+        return redirect(url_for("applications.my_application"))
+    if request.method == "POST":
+        abort(400)
+    returns_to_draft = services.removal_returns_to_draft(application)
+    form.return_to_draft.data = "1" if returns_to_draft else ""
+    return render_template("applications/remove_work.html", application=application, call=application.call,
+                           work=work, form=form, returns_to_draft=returns_to_draft)
 
 
 @bp.route("/my/submit", methods=["POST"])

@@ -19,6 +19,7 @@ from kunstvest.ateliers.models import (Atelier, AtelierArtist, AtelierDay, Locat
                                        OpenAteliers, Sale, VisitLocation, VisitTap)
 from kunstvest.auth.models import Role
 from kunstvest.common.models import to_money, utcnow
+from kunstvest.common.outbox import queue_mail
 from kunstvest.exhibitions.models import Exhibition
 from kunstvest.extensions import db
 from kunstvest.reference.models import Season
@@ -120,16 +121,29 @@ def locations_of_season(*, season: Season) -> list[VisitLocation]:
         .order_by(VisitLocation.kind.desc(), VisitLocation.name, VisitLocation.id)))
 
 
-def assign_counter(*, location: VisitLocation, user) -> LocationAssignment:
-    """Let a volunteer (or an artist) count at the location; assigning twice changes nothing."""
+def assign_counter(*, location: VisitLocation, user) -> bool:
+    """Let a volunteer (or an artist) count at the location and email them the place, the days and the counter's
+    link; True when newly assigned, False when they were already (nothing changes and no email goes)."""
     if not user.has_role(*COUNTING_ROLES):
         raise CountingError(_l("Only volunteers and artists can be assigned to count."))
-    assignment = db.session.get(LocationAssignment, (location.id, user.id))
-    if assignment is None:
-        assignment = LocationAssignment(location_id=location.id, user_id=user.id)
-        db.session.add(assignment)
-        db.session.flush()
-    return assignment
+    if db.session.get(LocationAssignment, (location.id, user.id)) is not None:
+        return False
+    db.session.add(LocationAssignment(location_id=location.id, user_id=user.id))
+    db.session.flush()
+    queue_mail(to=user.email, template="counter_assigned", locale=user.locale,
+               subject=_l("You count visitors at %(location)s", location=location.name), counter=user,
+               location=location, address=address_of(location), days=counting_days(location=location),
+               is_period=location.kind == LocationKind.EXHIBITION)
+    return True
+
+
+def address_of(location: VisitLocation) -> str:
+    """Where a location is: its atelier's address, or the exhibition venue's; empty when none is known."""
+    if location.atelier_id is not None:
+        atelier = db.session.get(Atelier, location.atelier_id)
+        return ", ".join(part for part in (atelier.address, f"{atelier.postcode} {atelier.city}".strip()) if part)
+    exhibition = db.session.get(Exhibition, location.exhibition_id)
+    return exhibition.venue.address if exhibition is not None and exhibition.venue is not None else ""
 
 
 def unassign_counter(*, location: VisitLocation, user) -> bool:

@@ -157,13 +157,18 @@ def admin_assign_counter(year: int):
         location = db.session.get(VisitLocation, form.location_id.data)
         user = db.session.get(User, form.user_id.data)
         try:
-            counting.assign_counter(location=location, user=user)
+            is_new = counting.assign_counter(location=location, user=user)
         except counting.CountingError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("%(name)s counts at %(location)s.", name=user.full_name, location=location.name), "success")
+            if is_new:
+                flash(_("%(name)s counts at %(location)s and has been emailed the place, the days and the link.",
+                        name=user.full_name, location=location.name), "success")
+            else:
+                flash(_("%(name)s already counts at %(location)s; nothing changed and no email was sent.",
+                        name=user.full_name, location=location.name), "info")
     else:
         flash(_("Choose a location and a user with the volunteer role."), "error")
     return redirect(url_for("ateliers.admin_locations", year=year))

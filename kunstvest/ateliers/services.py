@@ -263,12 +263,32 @@ def number_ateliers(*, open_ateliers: OpenAteliers) -> None:
     db.session.flush()
 
 
+@dataclass(frozen=True)
+class GuideContents:
+    """What publishing the guide numbers, and who is left out of it or shown unapproved."""
+
+    ateliers: list[Atelier]
+    unapproved: list[AtelierArtist]
+    without_atelier: list[Application]
+
+
+def guide_contents(*, open_ateliers: OpenAteliers) -> GuideContents:
+    """What the guide would hold if it were published now, for the confirmation page."""
+    return GuideContents(ateliers=ateliers_of(open_ateliers=open_ateliers),
+                         unapproved=unapproved(open_ateliers=open_ateliers),
+                         without_atelier=accepted_without_atelier(open_ateliers=open_ateliers))
+
+
 def publish_guide(*, open_ateliers: OpenAteliers, actor, anyway: bool = False,
-                  now: datetime | None = None) -> None:
-    """Number the ateliers and publish the guide; refused while an artist has not approved, unless `anyway`."""
+                  now: datetime | None = None) -> GuideContents:
+    """Number the ateliers and publish the guide; refused while an artist has not approved, unless `anyway`.
+
+    Returns what was published, with the accepted artists who have no atelier and so are not in the guide.
+    """
     if not open_ateliers.ateliers:
         raise AtelierError(_l("No atelier is registered yet, so there is no guide to publish."))
-    waiting = unapproved(open_ateliers=open_ateliers)
+    contents = guide_contents(open_ateliers=open_ateliers)
+    waiting = contents.unapproved
     if waiting and not anyway:
         raise AtelierError(_l("%(count)d artist(s) have not approved their entry. Wait for them, or tick "
                               "«publish anyway».", count=len(waiting)))
@@ -276,6 +296,7 @@ def publish_guide(*, open_ateliers: OpenAteliers, actor, anyway: bool = False,
     open_ateliers.guide_published_at = now or utcnow()
     record_audit(actor=actor, action="open_ateliers.guide_published", target=open_ateliers,
                  details={"ateliers": len(open_ateliers.ateliers), "unapproved": len(waiting)})
+    return contents
 
 
 # --- the public guide -------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from kunstvest.applications.labels import DISCIPLINE_LABELS
@@ -81,26 +82,48 @@ def admin_ateliers(year: int):
     return render_template(
         "ateliers/admin_ateliers.html", open_ateliers=open_ateliers, ateliers=ateliers, unapproved=waiting,
         without_atelier=services.accepted_without_atelier(open_ateliers=open_ateliers),
-        artist_count=sum(len(atelier.artists) for atelier in ateliers), publish_form=PublishForm())
+        artist_count=sum(len(atelier.artists) for atelier in ateliers))
 
 
-@bp.route("/admin/<year:year>/publish", methods=["POST"])
+@bp.route("/admin/<year:year>/publish", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def admin_publish_guide(year: int):
-    """Number the ateliers by municipality and publish the guide (refused while artists have not approved)."""
+    """Ask before publishing the guide, naming who is unapproved or has no atelier; then number and publish it."""
     open_ateliers = _open_ateliers_or_404(year)
     form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.publish_guide(open_ateliers=open_ateliers, actor=current_user, anyway=form.anyway.data)
-    except services.AtelierError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    if form.validate_on_submit():
+        try:
+            published = services.publish_guide(open_ateliers=open_ateliers, actor=current_user,
+                                               anyway=form.anyway.data)
+        except services.AtelierError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("ateliers.admin_publish_guide", year=year))
         db.session.commit()
-        flash(_("The guide is published with %(count)d ateliers.", count=len(open_ateliers.ateliers)), "success")
-    return redirect(url_for("ateliers.admin_ateliers", year=year))
+        _flash_published(published)
+        return redirect(url_for("ateliers.admin_ateliers", year=year))
+    if request.method == "POST":
+        abort(400)
+    return render_template("ateliers/publish_confirm.html", open_ateliers=open_ateliers, form=form,
+                           contents=services.guide_contents(open_ateliers=open_ateliers),
+                           is_published=services.is_published(open_ateliers))
+
+
+def _flash_published(published: services.GuideContents) -> None:
+    """What publishing did: the ateliers numbered, and the artists shown unapproved or left out."""
+    flash(ngettext("The guide is published with %(num)d atelier.", "The guide is published with %(num)d ateliers.",
+                   len(published.ateliers)), "success")
+    if published.unapproved:
+        flash(ngettext("%(num)d artist in it has not approved their entry: %(names)s.",
+                       "%(num)d artists in it have not approved their entry: %(names)s.", len(published.unapproved),
+                       names=", ".join(member.application.artist.name for member in published.unapproved)),
+              "warning")
+    if published.without_atelier:
+        flash(ngettext("%(num)d accepted artist has no atelier and is not in the guide: %(names)s.",
+                       "%(num)d accepted artists have no atelier and are not in the guide: %(names)s.",
+                       len(published.without_atelier),
+                       names=", ".join(application.artist.name for application in published.without_atelier)),
+              "warning")
 
 
 # --- the artist -------------------------------------------------------------------------------------------------------

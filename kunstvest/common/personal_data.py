@@ -38,8 +38,8 @@ def personal_data_eraser(function: Eraser) -> Eraser:
 
 
 def erasure_notice(function: Notice) -> Notice:
-    """Register a function that says, before an erasure, what it will do to others' records (e.g. a guardian's
-    children)."""
+    """Register a function that says, before an erasure, what it will do beyond the account itself (e.g. to a
+    guardian's children, or an artist's applications)."""
     _notices.append(function)
     return function
 

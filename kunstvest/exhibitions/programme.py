@@ -29,6 +29,7 @@ MAX_SEATS_PER_SIGNUP = 10
 LANGUAGE_CODES = ("nb", "nn", "en", "pl", "de", "fr", "es", "ar", "uk", "so", "ti", "sv", "lt", "ru", "fa", "ur",
                   "se")
 ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
+ERASED_DOMAIN = "@invalid"  # what an erased sign-up's address ends with: nobody can be mailed there
 
 KIND_LABELS = {
     EventKind.WORKSHOP: _l("Workshop"),
@@ -124,6 +125,11 @@ def occupancy(*, events: list[ProgrammeEvent]) -> dict[int, Occupancy]:
     ) for event in events}
 
 
+def seats_left(*, event: ProgrammeEvent) -> int:
+    """The seats of an event not yet confirmed to anyone, as the programme page shows them."""
+    return occupancy(events=[event])[event.id].seats_left
+
+
 def save_event(*, exhibition: Exhibition, event: ProgrammeEvent | None = None, kind: EventKind, title: str,
                description: str, day: date, starts: time, ends: time, place: str, language: str,
                capacity: int | None, has_signup: bool) -> ProgrammeEvent:
@@ -157,22 +163,32 @@ def save_event(*, exhibition: Exhibition, event: ProgrammeEvent | None = None, k
     return event
 
 
-def cancel_event(*, event: ProgrammeEvent, actor) -> list[Signup]:
-    """Cancel an event and every active sign-up of it, emailing each person; returns those sign-ups."""
+@dataclass(frozen=True)
+class EventCancellation:
+    cancelled: list[Signup]  # the sign-ups that were active
+    mailed: int  # of them, those emailed (an erased sign-up has no address left)
+
+
+def cancel_event(*, event: ProgrammeEvent, actor) -> EventCancellation:
+    """Cancel an event and every active sign-up of it, emailing each person who still has an address."""
     _lock(event)
     if event.is_cancelled:
         raise ProgrammeError(_l("The event is already cancelled."))
     event.is_cancelled = True
     now = utcnow()
     active = _active_signups(event)
+    mailed = 0
     for signup in active:
         signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
+        if signup.email.endswith(ERASED_DOMAIN):
+            continue
         queue_mail(to=signup.email, template="signup_event_cancelled", locale=signup.locale,
                    subject=_l("Cancelled: %(title)s", title=event.title), signup=signup, event=event)
+        mailed += 1
     record_audit(actor=actor, action="programme.event_cancelled", target=event,
-                 details={"signups": len(active)})
+                 details={"signups": len(active), "mailed": mailed})
     db.session.flush()
-    return active
+    return EventCancellation(cancelled=active, mailed=mailed)
 
 
 # --- sign-up and the waiting list -------------------------------------------------------------------------------------
@@ -235,7 +251,9 @@ def sign_up(*, event: ProgrammeEvent, name: str, email: str, seats: int, locale:
         raise DuplicateSignup(_l("%(email)s is already signed up for this event. The email we sent has a link to "
                                  "cancel; sign up again after cancelling to change the number of seats.",
                                  email=email))
-    confirmed = seats <= event.capacity - _confirmed_seats(event)
+    # The same count the programme page shows, so the page, the mail and the message agree.
+    left = seats_left(event=event)
+    confirmed = seats <= left
     signup = Signup(event=event, name=name.strip(), email=email, seats=seats, locale=locale,
                     status=SignupStatus.CONFIRMED if confirmed else SignupStatus.WAITLISTED,
                     token=secrets.token_urlsafe(32))
@@ -247,7 +265,7 @@ def sign_up(*, event: ProgrammeEvent, name: str, email: str, seats: int, locale:
     else:
         queue_mail(to=email, template="signup_waitlisted", locale=locale,
                    subject=_l("On the waiting list: %(title)s", title=event.title), signup=signup, event=event,
-                   place=len(waiting_list(event=event)))
+                   place=len(waiting_list(event=event)), seats_left=left)
     return signup
 
 
@@ -257,7 +275,8 @@ def signup_by_token(token: str) -> Signup | None:
 
 
 def cancel_signup(*, signup: Signup, cancelled_by=None) -> list[Signup]:
-    """Cancel a sign-up (by its holder, or by an admin on their behalf) and move the waiting list up.
+    """Cancel a sign-up (by its holder, or by an admin on their behalf), email its holder either way, and move the
+    waiting list up.
 
     Returns the sign-ups promoted from the waiting list.
     """
@@ -272,6 +291,10 @@ def cancel_signup(*, signup: Signup, cancelled_by=None) -> list[Signup]:
         record_audit(actor=cancelled_by, action="programme.signup_cancelled", target=signup)
         queue_mail(to=signup.email, template="signup_cancelled", locale=signup.locale,
                    subject=_l("Your sign-up is cancelled: %(title)s", title=event.title), signup=signup, event=event)
+    else:
+        queue_mail(to=signup.email, template="signup_cancel_confirmed", locale=signup.locale,
+                   subject=_l("You have cancelled your sign-up: %(title)s", title=event.title), signup=signup,
+                   event=event)
     return promote_waiting_list(event=event)
 
 
@@ -317,7 +340,7 @@ def programme_calendar(*, exhibition: Exhibition, events: list[ProgrammeEvent]) 
             entry.add("location", event.place)
         if event.description:
             entry.add("description", event.description)
-        entry.add("categories", [event.kind.value])
+        entry.add("categories", [str(KIND_LABELS[event.kind])])
         entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
         calendar.add_component(entry)
     return calendar.to_ical()
@@ -343,4 +366,4 @@ def export_signups(user) -> list[dict[str, Any]]:
 def erase_signups(user) -> None:
     """Blank the name and email of the user's sign-ups; the seats they took still count."""
     for signup in _signups_of_email(user.email):
-        signup.name, signup.email = "—", f"erased-signup-{signup.id}@invalid"
+        signup.name, signup.email = "—", f"erased-signup-{signup.id}{ERASED_DOMAIN}"

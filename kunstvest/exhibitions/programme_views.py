@@ -97,15 +97,19 @@ def admin_cancel_event(event_id: int):
         flash(_("Tick the box to confirm that you want to cancel the event."), "error")
         return redirect(url_for("exhibitions.admin_event_signups", event_id=event.id))
     try:
-        cancelled = programme.cancel_event(event=event, actor=current_user)
+        outcome = programme.cancel_event(event=event, actor=current_user)
     except programme.ProgrammeError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
         flash(ngettext("The event is cancelled; %(num)d person signed up has been emailed.",
-                       "The event is cancelled; %(num)d people signed up have been emailed.", len(cancelled)),
+                       "The event is cancelled; %(num)d people signed up have been emailed.", outcome.mailed),
               "success")
+        if unmailed := len(outcome.cancelled) - outcome.mailed:
+            flash(ngettext("%(num)d sign-up was erased at its holder's request, so no email went to it.",
+                           "%(num)d sign-ups were erased at their holders' request, so no email went to them.",
+                           unmailed), "info")
     return redirect(url_for("exhibitions.admin_event_signups", event_id=event.id))
 
 
@@ -178,6 +182,12 @@ def sign_up(event_id: int):
     if signup.status == SignupStatus.CONFIRMED:
         flash(_("You are signed up for %(title)s. We have sent a confirmation to %(email)s.",
                 title=event.title, email=signup.email), "success")
+    elif left := programme.seats_left(event=event):
+        flash(ngettext("Only %(num)d seat is left, fewer than the %(seats)d you asked for, so you are on the waiting "
+                       "list for %(title)s. We email %(email)s if enough seats become free.",
+                       "Only %(num)d seats are left, fewer than the %(seats)d you asked for, so you are on the "
+                       "waiting list for %(title)s. We email %(email)s if enough seats become free.",
+                       left, seats=signup.seats, title=event.title, email=signup.email), "success")
     else:
         flash(_("%(title)s is full, so you are on the waiting list. We email %(email)s if a place becomes free.",
                 title=event.title, email=signup.email), "success")
@@ -199,7 +209,8 @@ def cancel_signup(token: str):
             db.session.rollback()
             abort(404)
         db.session.commit()
-        flash(_("Your sign-up for %(title)s is cancelled.", title=event.title), "success")
+        flash(_("Your sign-up for %(title)s is cancelled. We have sent a confirmation to %(email)s.",
+                title=event.title, email=signup.email), "success")
         return redirect(url_for("exhibitions.programme", year=event.exhibition.year))
     return render_template("exhibitions/programme_cancel_signup.html", signup=signup, event=signup.event, form=form,
                            **_labels())

@@ -212,13 +212,17 @@ def _check_open(enrolment: Enrolment) -> None:
 
 
 def admit(*, enrolment: Enrolment, section: Section, group: Group | None = None, actor=None) -> Enrolment:
-    """Give a child a place in a section and group now; the group follows the age unless the staff choose one."""
+    """Give a child a place in a section and group now, and email the guardians; the group follows the age unless the
+    staff choose one."""
     _check_open(enrolment)
     enrolment.section = section
     enrolment.group = group or group_for(orchestra_season=enrolment.orchestra_season,
                                          date_of_birth=enrolment.child.date_of_birth)
     enrolment.offer_expires_on = None
     _decide(enrolment, EnrolmentStatus.ADMITTED, actor, section=section.code, group=enrolment.group.value)
+    _mail_guardians(enrolment, template="orchestra_admitted",
+                    subject=_l("%(child)s has a place in Vestregionens Ungdomssymfonikere",
+                               child=enrolment.child.first_name))
     db.session.flush()
     return enrolment
 
@@ -233,19 +237,25 @@ def put_on_waiting_list(*, enrolment: Enrolment, actor=None) -> Enrolment:
 
 
 def decline(*, enrolment: Enrolment, actor=None) -> Enrolment:
-    """The staff turn an application down."""
+    """The staff turn an application down, and email the guardians."""
     _check_open(enrolment)
     enrolment.offer_expires_on = None
     _decide(enrolment, EnrolmentStatus.DECLINED, actor, by="staff")
+    _mail_guardians(enrolment, template="orchestra_declined",
+                    subject=_l("Your application for %(child)s to Vestregionens Ungdomssymfonikere",
+                               child=enrolment.child.first_name))
     db.session.flush()
     return enrolment
 
 
-def _mail_guardians(enrolment: Enrolment, *, template: str, subject) -> None:
-    for guardian in guardians_of(child=enrolment.child):
+def _mail_guardians(enrolment: Enrolment, *, template: str, subject) -> int:
+    """Email each of the child's guardians in their language; returns how many were emailed."""
+    guardians = guardians_of(child=enrolment.child)
+    for guardian in guardians:
         queue_mail(to=guardian.email, template=template, subject=subject, locale=guardian.locale, guardian=guardian,
                    child=enrolment.child, enrolment=enrolment, orchestra_season=enrolment.orchestra_season,
                    section=enrolment.section)
+    return len(guardians)
 
 
 def offer_place(*, enrolment: Enrolment, section: Section, today: date, group: Group | None = None,
@@ -307,15 +317,30 @@ def answer_offer(*, enrolment: Enrolment, accept: bool, today: date, actor=None)
 class ExpiryOutcome:
     expired: list[Enrolment] = field(default_factory=list)
     offered: list[Enrolment] = field(default_factory=list)
+    guardians_mailed: int = 0  # guardians told that their child's offer expired
+
+
+def _claim_offer(enrolment: Enrolment) -> bool:
+    """Move one offer from offered to expired; False when another run (cron and the staff's button) got it first."""
+    moved = db.session.execute(
+        sa.update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.status == EnrolmentStatus.OFFERED)
+        .values(status=EnrolmentStatus.EXPIRED).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(enrolment)
+    return moved == 1
 
 
 def expire_offers(*, today: date) -> ExpiryOutcome:
-    """Expire offers not answered by their accept-by date and offer each place to the next on the waiting list."""
-    outcome = ExpiryOutcome(expired=list(db.session.scalars(
+    """Expire offers not answered by their accept-by date, tell the guardians, and offer each place to the next on
+    the waiting list; an offer is expired and mailed once however often this runs."""
+    due = list(db.session.scalars(
         sa.select(Enrolment).where(Enrolment.status == EnrolmentStatus.OFFERED, Enrolment.offer_expires_on < today)
-        .order_by(Enrolment.offer_expires_on, Enrolment.id))))
+        .order_by(Enrolment.offer_expires_on, Enrolment.id)))
+    outcome = ExpiryOutcome(expired=[enrolment for enrolment in due if _claim_offer(enrolment)])
     for enrolment in outcome.expired:
         _decide(enrolment, EnrolmentStatus.EXPIRED, None, expired_on=enrolment.offer_expires_on.isoformat())
+        outcome.guardians_mailed += _mail_guardians(
+            enrolment, template="orchestra_offer_expired",
+            subject=_l("The offered place for %(child)s has expired", child=enrolment.child.first_name))
     db.session.flush()
     for enrolment in outcome.expired:
         if enrolment.section is not None:

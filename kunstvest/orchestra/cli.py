@@ -25,11 +25,13 @@ def _links_context(base_url: str | None):
 @click.option("--base-url", envvar="KUNSTVEST_BASE_URL", default=None,
               help="The site's address for the links in the emails, e.g. https://kunstvest.example.org.")
 def expire_offers_command(base_url: str | None) -> None:
-    """Expire offered places not accepted by their date and offer them to the next on the waiting list (for cron)."""
+    """Expire offered places not accepted by their date, tell the guardians, and offer the places to the next on the
+    waiting list (for cron; running it twice expires and mails nothing twice)."""
     with _links_context(base_url):
         outcome = admission.expire_offers(today=admission.today_in_oslo())
         db.session.commit()
-    click.echo(f"{len(outcome.expired)} offers expired, {len(outcome.offered)} places offered to the next waiting.")
+    click.echo(f"{len(outcome.expired)} offers expired ({outcome.guardians_mailed} guardians emailed), "
+               f"{len(outcome.offered)} places offered to the next waiting.")
 
 
 @orchestra_cli.command("anonymise")

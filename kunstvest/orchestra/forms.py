@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from kunstvest.common.date_fields import DayField
@@ -123,4 +123,5 @@ class ConsentTextForm(FlaskForm):
     text = TextAreaField(_l("Text guardians consent to"), validators=[DataRequired(), Length(max=10000)],
                          description=_l("Publishing a new version asks every guardian again; until they answer, "
                                         "the earlier consent does not count."))
+    confirmed = HiddenField()  # "yes" once the staff have seen whom the new version will email
     submit = SubmitField(_l("Publish new version"))

@@ -349,6 +349,33 @@ def publish_consent_text(*, purpose: ConsentPurpose, text: str, actor: User) -> 
     return consent_text
 
 
+def guardians_of_current_members(*, today: date) -> list[tuple[User, list[Child]]]:
+    """Each guardian of a current member (admitted in a season not yet over), with those children, by guardian."""
+    current = (sa.select(Enrolment.child_id).join(OrchestraSeason)
+               .where(Enrolment.status == EnrolmentStatus.ADMITTED, OrchestraSeason.ends_on >= today))
+    rows = db.session.execute(
+        sa.select(User, Child).join(Guardianship, Guardianship.user_id == User.id)
+        .join(Child, Child.id == Guardianship.child_id)
+        .where(Child.id.in_(current), Child.anonymised_at.is_(None), User.erased_at.is_(None))
+        .order_by(User.full_name, User.id, Child.first_name, Child.id))
+    by_guardian: dict[int, tuple[User, list[Child]]] = {}
+    for guardian, child in rows:
+        by_guardian.setdefault(guardian.id, (guardian, []))[1].append(child)
+    return list(by_guardian.values())
+
+
+def ask_guardians_to_answer(*, consent_text: ConsentText, today: date) -> int:
+    """Email every guardian of a current member to answer a newly published text, since their earlier answer no
+    longer counts; one email per guardian naming their children. Returns how many were emailed."""
+    guardians = guardians_of_current_members(today=today)
+    purpose = CONSENT_PURPOSE_LABELS[consent_text.purpose]
+    for guardian, children in guardians:
+        queue_mail(to=guardian.email, template="orchestra_consent_text", locale=guardian.locale,
+                   subject=_l("Please answer the new consent text: %(purpose)s", purpose=purpose),
+                   guardian=guardian, children=children, consent_text=consent_text, purpose=purpose)
+    return len(guardians)
+
+
 def record_consent(*, child: Child, consent_text: ConsentText, is_given: bool, by: User) -> ConsentRecord:
     """Append a consent given or withdrawn against the current version of a text; withdrawing the health consent
     blanks the stored health information."""

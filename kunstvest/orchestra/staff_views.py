@@ -150,7 +150,8 @@ def staff_decide(enrolment_id: int):
     try:
         if form.decision.data == "admit":
             admission.admit(enrolment=enrolment, section=section, group=group, actor=current_user)
-            message = _("%(child)s is admitted to %(section)s.", child=name, section=section.name)
+            message = _("%(child)s is admitted to %(section)s; the guardians have been emailed.", child=name,
+                        section=section.name)
         elif form.decision.data == "offer":
             admission.offer_place(enrolment=enrolment, section=section, group=group,
                                   today=admission.today_in_oslo(), actor=current_user)
@@ -161,7 +162,7 @@ def staff_decide(enrolment_id: int):
             message = _("%(child)s is on the waiting list.", child=name)
         else:
             admission.decline(enrolment=enrolment, actor=current_user)
-            message = _("The application of %(child)s is declined.", child=name)
+            message = _("The application of %(child)s is declined; the guardians have been emailed.", child=name)
     except admission.AdmissionError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -214,7 +215,8 @@ def staff_expire_offers(orchestra_season_id: int):
     orchestra_season = db.get_or_404(OrchestraSeason, orchestra_season_id)
     outcome = admission.expire_offers(today=admission.today_in_oslo())
     db.session.commit()
-    flash(ngettext("%(num)d offer expired", "%(num)d offers expired", len(outcome.expired)) + "; " +
+    flash(ngettext("%(num)d offer expired", "%(num)d offers expired", len(outcome.expired)) + " (" +
+          ngettext("%(num)d guardian emailed", "%(num)d guardians emailed", outcome.guardians_mailed) + "); " +
           ngettext("%(num)d place offered to the next on the waiting list",
                    "%(num)d places offered to the next on the waiting list", len(outcome.offered)) + ".", "success")
     return redirect(url_for("orchestra.staff_waiting_list", orchestra_season_id=orchestra_season.id))
@@ -311,21 +313,46 @@ def answer_offer(enrolment_id: int):
     if not form.validate_on_submit():
         flash(_("Choose to accept or decline the place."), "error")
         return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
-    accept = form.answer.data == "accept"
+    if form.answer.data != "accept":
+        return redirect(url_for("orchestra.decline_offer", enrolment_id=enrolment.id))
     try:
-        admission.answer_offer(enrolment=enrolment, accept=accept, today=admission.today_in_oslo(),
+        admission.answer_offer(enrolment=enrolment, accept=True, today=admission.today_in_oslo(),
                                actor=current_user)
     except admission.AdmissionError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
-        if accept:
-            flash(_("Welcome! %(child)s has a place in %(section)s.", child=enrolment.child.first_name,
-                    section=enrolment.section.name), "success")
-        else:
-            flash(_("You have declined the place. Thank you for letting us know."), "success")
+        flash(_("Welcome! %(child)s has a place in %(section)s.", child=enrolment.child.first_name,
+                section=enrolment.section.name), "success")
     return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
+
+
+@bp.route("/offers/<int:enrolment_id>/decline", methods=["GET", "POST"])
+@role_required(Role.GUARDIAN)
+def decline_offer(enrolment_id: int):
+    """Ask a guardian before they decline the place offered to their child, for good; then decline it."""
+    enrolment = _own_offer_or_404(enrolment_id)
+    back = url_for("orchestra.offer", enrolment_id=enrolment.id)
+    if enrolment.status != EnrolmentStatus.OFFERED:
+        flash(_("This offer is no longer open."), "info")
+        return redirect(back)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            admission.answer_offer(enrolment=enrolment, accept=False, today=admission.today_in_oslo(),
+                                   actor=current_user)
+        except admission.AdmissionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("You have declined the place for %(child)s. Thank you for letting us know.",
+                    child=enrolment.child.first_name), "success")
+        return redirect(back)
+    if request.method == "POST":
+        abort(400)
+    return render_template("orchestra/offer_decline.html", enrolment=enrolment, form=form, back=back)
 
 
 # --- health information for an event ----------------------------------------------------------------------------------

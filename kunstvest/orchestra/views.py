@@ -3,6 +3,7 @@ information; and the staff's consent texts and health reading."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from kunstvest.auth.forms import ConfirmForm
@@ -271,14 +272,23 @@ def child_health(child_id: int):
 @bp.route("/staff/consent-texts", methods=["GET", "POST"])
 @role_required(Role.ORCHESTRA_STAFF, Role.ADMIN)
 def staff_consent_texts():
-    """The current consent texts, and a new version published for a purpose."""
+    """The current consent texts, and a new version published for a purpose; when that emails guardians, the staff
+    confirm first, seeing how many."""
     form = ConsentTextForm()
     if form.validate_on_submit():
+        today = services.today_in_oslo()
+        guardians = services.guardians_of_current_members(today=today)
+        if guardians and form.confirmed.data != "yes":
+            form.confirmed.data = "yes"
+            return render_template("orchestra/consent_text_confirm.html", form=form, guardians=guardians,
+                                   purpose=services.CONSENT_PURPOSE_LABELS[ConsentPurpose(form.purpose.data)])
         consent_text = services.publish_consent_text(purpose=ConsentPurpose(form.purpose.data), text=form.text.data,
                                                      actor=current_user)
+        mailed = services.ask_guardians_to_answer(consent_text=consent_text, today=today)
         db.session.commit()
-        flash(_("Version %(version)d is published; guardians are asked to answer it.",
-                version=consent_text.version), "success")
+        flash(ngettext("Version %(version)d is published; %(num)d guardian has been emailed to answer it.",
+                       "Version %(version)d is published; %(num)d guardians have been emailed to answer it.",
+                       mailed, version=consent_text.version), "success")
         return redirect(url_for("orchestra.staff_consent_texts"))
     return render_template("orchestra/consent_texts.html", form=form, texts=services.current_texts(),
                            labels=LABELS), 422 if form.errors else 200

@@ -112,7 +112,11 @@ def test_an_artist_registers_and_approves_and_the_admin_publishes(browser: Brows
     admin = _log_in(browser, live_server.url, "admin@example.org", "desktop")
     visit(admin, live_server.url + "/ateliers/admin/2017")
     with admin.expect_navigation():
-        admin.locator("main form[action$='/publish'] [type=submit]").click()
+        admin.locator("main a[href$='/ateliers/admin/2017/publish']").click()
+    axe_check(admin)
+    expect(admin.locator("#to-publish")).to_be_visible()  # the confirmation says what publishing does
+    with admin.expect_navigation():
+        admin.locator("main form [type=submit]").click()
     axe_check(admin)
     expect(admin.locator(".flash-success")).to_be_visible()
     visit(admin, live_server.url + "/ateliers/admin/weekends")

@@ -77,6 +77,18 @@ def _move_phase(page: Page, call_url: str, phase: str) -> None:
     expect(page.locator(".flash-success")).to_be_visible()
 
 
+def _close_call_early(page: Page, call_url: str) -> None:
+    visit(page, call_url)
+    with page.expect_navigation():
+        page.locator("main a[href$='/close']").click()
+    axe_check(page)
+    expect(page.locator("#submitted-count")).to_be_visible()  # the confirmation says what closing does
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    axe_check(page)
+    expect(page.locator(".flash-success")).to_be_visible()
+
+
 def _score_rivals(app, setting) -> None:
     """The juror's scores of the two rival applications: both below the one scored in the browser."""
     with app.app_context():
@@ -109,7 +121,7 @@ def test_apply_score_decide_publish_and_choose_the_work(browser: Browser, live_s
 
     # The secretariat closes the call and hands it to the jury.
     admin = _log_in(browser, base, "admin@example.org")
-    _move_phase(admin, call_url, "closed")
+    _close_call_early(admin, call_url)
     _move_phase(admin, call_url, "jurying")
 
     # The juror scores it blind: no name, CV or file name of the artist anywhere on the page.

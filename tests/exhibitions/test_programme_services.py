@@ -211,9 +211,9 @@ def test_cancelling_an_event_emails_everyone_still_signed_up(db, exhibition):
     gone = sign(event, "Cecilie")
     programme.cancel_signup(signup=gone)
 
-    cancelled = programme.cancel_event(event=event, actor=admin)
+    outcome = programme.cancel_event(event=event, actor=admin)
 
-    assert sorted(signup.name for signup in cancelled) == ["Anna", "Bjørn"]
+    assert sorted(signup.name for signup in outcome.cancelled) == ["Anna", "Bjørn"] and outcome.mailed == 2
     assert mails(db, "signup_event_cancelled") == [("anna@example.org", "signup_event_cancelled"),
                                                    ("bjørn@example.org", "signup_event_cancelled")]
     assert set(statuses(event).values()) == {SignupStatus.CANCELLED}

@@ -125,8 +125,9 @@ def test_staff_admit_with_a_chosen_group_offer_waitlist_and_decline(client, logi
                                                                         Group.JUNIOR)
     offered = _reload(offered)
     assert offered.status == EnrolmentStatus.OFFERED and offered.offer_expires_on is not None
-    assert db.session.scalar(sa.select(OutboxMessage.template).where(OutboxMessage.recipient == guardian.email)) \
-        == "orchestra_offer"
+    assert list(db.session.scalars(sa.select(OutboxMessage.template).where(OutboxMessage.recipient == guardian.email)
+                                   .order_by(OutboxMessage.id))) == [
+        "orchestra_admitted", "orchestra_offer", "orchestra_declined"]  # waitlisting mails nobody
     assert _reload(waiting).status == EnrolmentStatus.WAITLISTED
     assert _reload(declined).status == EnrolmentStatus.DECLINED
 
@@ -306,11 +307,25 @@ def test_a_guardian_declines_and_the_place_goes_to_the_next(client, season, offe
                                           child=factories.make_child(instrument="flute"))
     db.session.commit()
     _log_in_as(client, guardian)
+    decline_url = f"/orchestra/offers/{enrolment.id}/decline"
+    assert f'href="{decline_url}"' in _page(client.get(f"/orchestra/offers/{enrolment.id}"))
 
-    client.post(f"/orchestra/offers/{enrolment.id}/answer", data={"answer": "decline"})
+    # The old decline button's answer, and the confirmation page, only ask: nothing is declined yet.
+    asked = client.post(f"/orchestra/offers/{enrolment.id}/answer", data={"answer": "decline"})
+    assert asked.headers["Location"].endswith(decline_url)
+    page = _page(client.get(decline_url))
+    assert f"Decline the place for {enrolment.child.first_name}?" in page
+    assert "The place can go at once to the next child on the waiting list." in page
+    assert f'href="/orchestra/offers/{enrolment.id}"' in page  # the way back keeps the offer
+    assert _reload(enrolment).status == EnrolmentStatus.OFFERED
+    assert _reload(next_child).status == EnrolmentStatus.WAITLISTED
 
+    declined = client.post(decline_url, follow_redirects=True)
+
+    assert f"You have declined the place for {enrolment.child.first_name}." in _page(declined)
     assert _reload(enrolment).status == EnrolmentStatus.DECLINED
     assert _reload(next_child).status == EnrolmentStatus.OFFERED
+    assert client.get(decline_url).status_code == 302  # an answered offer has nothing left to decline
 
 
 def test_another_guardian_gets_404_for_the_offer(client, login, offered):
@@ -319,6 +334,8 @@ def test_another_guardian_gets_404_for_the_offer(client, login, offered):
     assert client.get(f"/orchestra/offers/{enrolment.id}").status_code == 404
     assert client.post(f"/orchestra/offers/{enrolment.id}/answer", data={"answer": "accept"}).status_code == 404
     assert client.post("/orchestra/offers/999999/answer", data={"answer": "accept"}).status_code == 404
+    assert client.get(f"/orchestra/offers/{enrolment.id}/decline").status_code == 404
+    assert client.post(f"/orchestra/offers/{enrolment.id}/decline").status_code == 404
     assert _reload(enrolment).status == EnrolmentStatus.OFFERED
 
 
