@@ -315,17 +315,23 @@ def answer_offer(enrolment_id: int):
         return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
     if form.answer.data != "accept":
         return redirect(url_for("orchestra.decline_offer", enrolment_id=enrolment.id))
+    _answer_offer(enrolment, accept=True, done=lambda: _("Welcome! %(child)s has a place in %(section)s.",
+                                                         child=enrolment.child.first_name,
+                                                         section=enrolment.section.name))
+    return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
+
+
+def _answer_offer(enrolment: Enrolment, *, accept: bool, done) -> None:
+    """Record the guardian's answer and flash `done()`, or why the answer could not be taken."""
     try:
-        admission.answer_offer(enrolment=enrolment, accept=True, today=admission.today_in_oslo(),
+        admission.answer_offer(enrolment=enrolment, accept=accept, today=admission.today_in_oslo(),
                                actor=current_user)
     except admission.AdmissionError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("Welcome! %(child)s has a place in %(section)s.", child=enrolment.child.first_name,
-                section=enrolment.section.name), "success")
-    return redirect(url_for("orchestra.offer", enrolment_id=enrolment.id))
+        flash(done(), "success")
 
 
 @bp.route("/offers/<int:enrolment_id>/decline", methods=["GET", "POST"])
@@ -339,16 +345,9 @@ def decline_offer(enrolment_id: int):
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            admission.answer_offer(enrolment=enrolment, accept=False, today=admission.today_in_oslo(),
-                                   actor=current_user)
-        except admission.AdmissionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("You have declined the place for %(child)s. Thank you for letting us know.",
-                    child=enrolment.child.first_name), "success")
+        _answer_offer(enrolment, accept=False, done=lambda: _(
+            "You have declined the place for %(child)s. Thank you for letting us know.",
+            child=enrolment.child.first_name))
         return redirect(back)
     if request.method == "POST":
         abort(400)
