@@ -15,6 +15,7 @@ from kunstvest.ateliers.models import LocationKind, VisitLocation
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.common.decorators import role_required
+from kunstvest.common.formatting import weekday_and_day
 from kunstvest.common.forms import choices
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
@@ -200,7 +201,7 @@ def _sales_form(application: Application) -> tuple[SalesForm, counting.SalesDays
             form.days.append_entry({"day": day.isoformat(), "works_sold": sale.works_sold if sale else 0,
                                     "amount": sale.amount if sale else 0, "note": sale.note if sale else ""})
     for entry, day in zip(form.days, days.days):
-        shown = format_date(day, "EEEE d MMMM")
+        shown = weekday_and_day(day)
         entry.form.works_sold.label.text = _("Works sold on %(day)s", day=shown)
         entry.form.amount.label.text = _("Amount in NOK on %(day)s", day=shown)
         entry.form.note.label.text = _("Note for %(day)s", day=shown)

@@ -1,12 +1,12 @@
 """Forms of the open ateliers: the weekends, the artist's atelier and hours, joining, publishing, the guide filter."""
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from kunstvest.common.date_fields import DayField, season_year
+from kunstvest.common.formatting import weekday_and_day
 from kunstvest.common.number_fields import IntegerInput, LatitudeInput, LongitudeInput
 
 HOURS_PREFIX = "hours_"
@@ -62,7 +62,7 @@ def atelier_form(days, **kwargs) -> AtelierForm:
         pass
 
     for day in days:
-        label = format_date(day, "EEEE d MMMM")
+        label = weekday_and_day(day)
         setattr(WeekendAtelierForm, f"{HOURS_PREFIX}{day.isoformat()}_opens", TimeField(
             _l("Opens %(day)s", day=label), validators=[Optional()]))
         setattr(WeekendAtelierForm, f"{HOURS_PREFIX}{day.isoformat()}_closes", TimeField(

@@ -65,10 +65,25 @@ def date_short(value) -> str:
     return format_date(value, "short") if value else "—"
 
 
+def _norwegian() -> bool:
+    return str(get_locale() or "nb").startswith(("nb", "no", "nn"))
+
+
+def day_and_month(value) -> str:
+    """«16. september» in Norwegian (the ordinal dot), «16 September» in English."""
+    return format_date(value, "d. MMMM" if _norwegian() else "d MMMM") if value else "—"
+
+
+def weekday_and_day(value) -> str:
+    """«lørdag 16. september» in Norwegian, «Saturday 16 September» in English."""
+    return format_date(value, "EEEE d. MMMM" if _norwegian() else "EEEE d MMMM") if value else "—"
+
+
 def number(value, digits: int = 1) -> str:
     """A measure such as a dimension in cm, with at most `digits` decimals, in the visitor's locale."""
     return format_decimal(value, "#,##0." + "#" * digits) if value is not None else "—"
 
 
-FILTERS = {"money": money, "fixed": fixed, "datetime_short": datetime_short, "date_short": date_short,
+FILTERS = {"money": money, "fixed": fixed, "datetime_short": datetime_short, "date_short": date_short, "day_and_month": day_and_month,
+           "weekday_and_day": weekday_and_day,
            "number": number}

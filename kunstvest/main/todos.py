@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from babel.dates import format_skeleton
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -17,6 +15,7 @@ from kunstvest.applications.models import Application, ApplicationStatus, CallPh
 from kunstvest.ateliers import counting
 from kunstvest.ateliers.models import AtelierArtist, OpenAteliers
 from kunstvest.auth.models import User
+from kunstvest.common.formatting import day_and_month
 from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.exhibitions.models import Exhibition
 from kunstvest.extensions import db
@@ -36,8 +35,7 @@ class Todo:
 
 
 def _day(value: date) -> str:
-    """«11. desember», «December 11»: a day this season, as people write it."""
-    return format_skeleton("dMMMM", value, locale=get_locale())
+    return day_and_month(value)
 
 
 def admin_todos(*, today: date, exhibition: Exhibition | None) -> list[Todo]:

@@ -14,7 +14,7 @@ from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import BudgetLine
 from kunstvest.budget.services import budget_lines_with_actuals
 from kunstvest.common.decorators import role_required
-from kunstvest.common.formatting import money
+from kunstvest.common.formatting import money, weekday_and_day
 from kunstvest.common.forms import choices
 from kunstvest.extensions import db
 from kunstvest.orchestra import bp, events
@@ -112,7 +112,7 @@ def staff_edit_event(orchestra_season_id: int | None, orchestra_event_id: int | 
 
 def _session_form(event: OrchestraEvent, sections: list[Section]) -> SessionForm:
     form = SessionForm(prefix="session")
-    form.day.choices = choices((day.isoformat(), format_date(day, "EEEE d MMMM")) for day in events.event_days(event))
+    form.day.choices = choices((day.isoformat(), weekday_and_day(day)) for day in events.event_days(event))
     form.section_ids.choices = _section_choices(sections)
     form.tutor_id.choices = choices([(NONE_CHOSEN, _("(none)"))] + [
         (staff.id, staff.name) for staff in event.staff if staff.role in (StaffRole.CONDUCTOR,

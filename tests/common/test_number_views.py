@@ -225,9 +225,9 @@ def test_a_sale_that_could_be_misread_names_its_day_and_nothing_is_stored(client
         ("2", "1.234,50"), ("1" + "0" * 20, "0"), ("0", "0"), ("0", "9223372036854775808")]))
 
     page = _page(response)
-    assert "Beløp i kroner lørdag 16 september: tallet kan leses på to måter; skriv det som 1 234,50" in page
-    assert "Solgte verk søndag 17 september: må være mellom 0 og 10 000" in page
-    assert "Beløp i kroner søndag 24 september: må være mellom 0 og 9 999 999 999,99" in page
+    assert "Beløp i kroner lørdag 16. september: tallet kan leses på to måter; skriv det som 1 234,50" in page
+    assert "Solgte verk søndag 17. september: må være mellom 0 og 10 000" in page
+    assert "Beløp i kroner søndag 24. september: må være mellom 0 og 9 999 999 999,99" in page
     assert db.session.scalar(sa.select(sa.func.count(Sale.id))) == 0
 
 
