@@ -2,13 +2,14 @@
 open and next year's orchestra season open for registration; loaded again later it adds nothing, and every date of
 the live season stays inside its year, even when the demo is loaded in late December."""
 
+import uuid
 from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from kunstvest.applications import services as calls
-from kunstvest.applications.models import Application, ChosenWork, OpenCall, Review
+from kunstvest.applications.models import Application, CallPhase, ChosenWork, OpenCall, Review
 from kunstvest.ateliers import counting
 from kunstvest.ateliers.models import (Atelier, AtelierArtist, AtelierDay, AtelierHours, LocationKind, OpenAteliers,
                                        VisitLocation, VisitTap)
@@ -17,6 +18,7 @@ from kunstvest.budget.models import Project
 from kunstvest.demo import load_demo_season
 from kunstvest.demo.days import OSLO, oslo
 from kunstvest.exhibitions.models import Exhibition, ProgrammeEvent
+from kunstvest.extensions import db as _db
 from kunstvest.orchestra.models import OrchestraSeason
 from kunstvest.orchestra.services import check_age, registration_season
 from kunstvest.reference.models import Season
@@ -24,28 +26,22 @@ from kunstvest.reference.models import Season
 LATER = timedelta(days=40)
 
 
-def _load(db, today: date) -> dict[str, int]:
+def _load(today: date) -> dict[str, int]:
     """`flask demo load` as if run on `today`; every table's row count afterwards."""
     load_demo_season(today=today)
-    db.session.commit()
-    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    _db.session.commit()
+    return {table.name: _db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in _db.metadata.sorted_tables}
 
 
-def _season(year: int, code: str = "kunst-rett-vest") -> Season:
-    return db_session().scalar(sa.select(Season).join(Project, Project.id == Season.project_id)
-                               .where(Project.code == code, Season.year == year))
-
-
-def db_session():
-    from kunstvest.extensions import db
-
-    return db.session
+def _season(year: int) -> Season | None:
+    return _db.session.scalar(sa.select(Season).join(Project, Project.id == Season.project_id)
+                              .where(Project.code == "kunst-rett-vest", Season.year == year))
 
 
 def _count_a_visitor(on: date) -> None:
     """The demo volunteer taps +3 at their location of the live season at noon on `on`; the tap must be stored."""
-    session = db_session()
+    session = _db.session
     volunteer = session.scalar(sa.select(User).where(User.email == "frivillig@example.org"))
     [location] = [location for location in counting.locations_counted_by(user=volunteer)
                   if location.season_id == _season(on.year).id]
@@ -64,14 +60,14 @@ def _count_a_visitor(on: date) -> None:
 
 
 def _assert_next_call_open(on: date) -> None:
-    call = db_session().scalar(sa.select(OpenCall).where(OpenCall.season_id == _season(on.year + 1).id))
+    call = _db.session.scalar(sa.select(OpenCall).where(OpenCall.season_id == _season(on.year + 1).id))
     assert calls.accepts_submissions(call, now=oslo(on, time(12)))
-    assert calls.phase_of(call, now=oslo(on, time(12))).value == "open"
+    assert calls.phase_of(call, now=oslo(on, time(12))) == CallPhase.OPEN
 
 
 def test_counting_works_on_the_day_and_a_load_40_days_later_adds_nothing(db):
     day = date(2026, 8, 20)
-    first = _load(db, day)
+    first = _load(day)
     _count_a_visitor(day)
     _assert_next_call_open(day)
     # Next year's orchestra season takes a child who is nine on the day: ages count from 1 January next year.
@@ -79,14 +75,14 @@ def test_counting_works_on_the_day_and_a_load_40_days_later_adds_nothing(db):
     assert season.year == day.year + 1
     check_age(date_of_birth=day.replace(year=day.year - 9), orchestra_season=season)
 
-    tapped = _load(db, day)
+    tapped = _load(day)
     assert tapped == {**first, "visit_taps": first["visit_taps"] + 1}
-    assert _load(db, day + LATER) == tapped
+    assert _load(day + LATER) == tapped
 
 
 def _live_season_dates(season: Season) -> dict[str, set[int]]:
     """The years of every date and moment (in Oslo) that the live season's rows hold, by where they come from."""
-    session = db_session()
+    session = _db.session
 
     def years(*columns, where) -> set[int]:
         values = [value for row in session.execute(sa.select(*columns).where(where)) for value in row
@@ -119,18 +115,19 @@ def _live_season_dates(season: Season) -> dict[str, set[int]]:
 
 @pytest.mark.parametrize("day", [date(2026, 12, 20), date(2026, 12, 31), date(2027, 1, 1)])
 def test_the_live_season_stays_inside_its_year(db, day):
-    _load(db, day)
-    assert _live_season_dates(_season(day.year)) == dict.fromkeys(_live_season_dates(_season(day.year)), {day.year})
+    _load(day)
     _count_a_visitor(day)
     _assert_next_call_open(day)
+    dates = _live_season_dates(_season(day.year))
+    assert dates == {source: {day.year} for source in dates}  # an empty set would mean the season lacks those rows
 
 
 def test_loading_again_in_the_new_year_keeps_one_of_each(db):
     """Loaded on 20 December and again on 29 January: the seasons that exist are left alone, so there is still one
     call open and one orchestra season open for registration; only the host search of a year further on is added."""
     day = date(2026, 12, 20)
-    first = _load(db, day)
-    later = _load(db, day + LATER)
+    first = _load(day)
+    later = _load(day + LATER)
     assert {table: count - first[table] for table, count in later.items() if count != first[table]} == {
         "seasons": 1, "exhibitions": 1}
     assert _season(day.year + 3) is not None
@@ -144,3 +141,19 @@ def test_loading_again_in_the_new_year_keeps_one_of_each(db):
                           (OpenAteliers, OpenAteliers.season_id), (OrchestraSeason, OrchestraSeason.season_id)):
         assert db.session.scalar(sa.select(sa.func.count(column)).select_from(table)) == \
             db.session.scalar(sa.select(sa.func.count(sa.distinct(column))).select_from(table))
+
+
+def test_on_the_real_today_the_volunteer_counts_on_the_counter_page(db, client):
+    """`make run` loads the demo on the real today: the volunteer's counter page takes a tap and stores it."""
+    _load(counting.today_in_oslo())
+    volunteer = _db.session.scalar(sa.select(User).where(User.email == "frivillig@example.org"))
+    location = counting.locations_counted_by(user=volunteer)[0]  # the newest season's: the live exhibition
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = volunteer.get_id(), True
+    page = client.get(f"/ateliers/count/{location.id}")
+    assert page.status_code == 200
+    response = client.post(f"/ateliers/count/{location.id}", data={"client_id": str(uuid.uuid4()), "visitors": "4"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    _db.session.rollback()
+    assert counting.location_total(location=location, day=counting.today_in_oslo()) == 4

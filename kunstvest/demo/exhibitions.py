@@ -1,14 +1,19 @@
-"""Demo exhibitions and open ateliers of Kunst rett vest 2016–2019, with visits, sales and the 2017 side programme.
+"""Demo exhibitions and open ateliers of Kunst rett vest: the reported 2016 and 2017, the live year's, and the hosts
+of the two years after it.
 
 The figures are the annual reports' (DOMAIN.md): 2016 at Lien/Dikemark in Asker, 10–25 September, atelier weekends
 17–18 and 24–25 September, 4,250 exhibition visits (750 of them tenth-graders), 14,300 visits in 109 ateliers and
 sales of NOK 970,000; 2017 at Fossekleiva kultursenter in Svelvik, 7–24 September, weekends 16–17 and 23–24
 September, 2,000 exhibition visits, 11,000 in the ateliers (one atelier had 600 in one weekend) and sales of just over
-NOK 1 million; 2018 at Drammens Museum; 2019 has no host yet. Every person is fictional.
+NOK 1 million, with its side programme. The live year (the year the demo is loaded in) is on today: the exhibition at
+Bærum kulturhus runs from nine days ago to sixteen days ahead, two atelier days include today, the guide is
+published, the demo volunteer counts at the exhibition and a short side programme runs on its days; every date
+stays inside the live year. Next year's host, Drammen, is confirmed with dates in September; the year after has no
+host yet. Every person is fictional.
 
 Visits are stored as the counter stores a group: one tap per location and hour carrying that hour's visitors, with a
 client id made from location, day and hour, so that the few thousand rows hold the reported totals exactly.
-Rows are inserted directly; a season whose open ateliers exist is left alone.
+Rows are inserted directly; a season whose exhibition or open ateliers exist is left alone.
 """
 
 import random
@@ -16,18 +21,19 @@ import secrets
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from kunstvest.applications.models import Application, ApplicationStatus, OpenCall
+from kunstvest.applications.models import Application, ApplicationStatus, CallPhase, OpenCall
+from kunstvest.applications.services import exhibition_works
 from kunstvest.ateliers.models import (Atelier, AtelierArtist, AtelierDay, AtelierHours, LocationAssignment,
                                        LocationKind, OpenAteliers, Sale, VisitLocation, VisitTap)
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import BudgetLine
 from kunstvest.budget.services import project_by_code
 from kunstvest.demo import foundation
-from kunstvest.exhibitions.models import (EventKind, Exhibition, Funding, HostStatus, OpeningHours,
+from kunstvest.demo.days import DemoDay, oslo, within_year
+from kunstvest.exhibitions.models import (EventKind, Exhibition, Funding, HostStatus, OpeningHours, Placement,
                                           ProgrammeEvent, Signup, SignupStatus)
 from kunstvest.exhibitions.services import receive_funding
 from kunstvest.extensions import db
@@ -35,7 +41,6 @@ from kunstvest.reference.models import Municipality, Season, Venue
 from kunstvest.reference.services import ensure_season
 
 SEED = 2017
-OSLO = ZoneInfo("Europe/Oslo")
 PROJECT_CODE = "kunst-rett-vest"
 
 # year → (venue, host, host status, contribution, opens, closes, budget line of the contribution, note)
@@ -47,12 +52,13 @@ EXHIBITIONS = {
     2017: ("Fossekleiva kultursenter", "Svelvik", HostStatus.CONFIRMED, "200000", date(2017, 9, 7),
            date(2017, 9, 24), "Vertskapsbidrag Svelvik kommune",
            "Styringsgruppen reduserte Svelvik kommunes vertskapsbidrag fra 500 000 til 200 000 kr."),
-    2018: ("Drammens Museum", "Drammen", HostStatus.CONFIRMED, "500000", None, None, None,
-           "Drammen kommune har bekreftet vertskapet; datoene fastsettes i samråd med museet."),
 }
-EXHIBITION_TITLES = {2016: "Kunst rett vest 2016 – jubileumsutstillingen", 2017: "Kunst rett vest 2017",
-                     2018: "Kunst rett vest 2018", 2019: "Kunst rett vest 2019"}
-HOST_WANTED_2019 = "Ingen vertskommune ennå. Bærum og Lier er spurt; svar ventes etter budsjettbehandlingen."
+EXHIBITION_TITLES = {2016: "Kunst rett vest 2016 – jubileumsutstillingen"}
+LIVE_HOST = ("Bærum kulturhus", "Bærum", HostStatus.CONFIRMED, "500000")
+LIVE_HOST_NOTE = "Bærum kommune er vertskommune; utstillingen står i kulturhuset i Sandvika."
+NEXT_HOST = ("Drammens Museum", "Drammen", HostStatus.CONFIRMED, "500000")
+NEXT_HOST_NOTE = "Drammen kommune har bekreftet vertskapet; datoene er avtalt med museet."
+HOST_WANTED = "Ingen vertskommune ennå. Lier og Ringerike er spurt; svar ventes etter budsjettbehandlingen."
 CONTRIBUTION_RECEIVED = {2016: date(2016, 10, 14), 2017: date(2017, 10, 13)}
 # Weekday (0 = Monday) → opening hours; closed on Mondays.
 EXHIBITION_HOURS = {weekday: (time(12), time(17)) for weekday in range(1, 5)} | {
@@ -60,7 +66,7 @@ EXHIBITION_HOURS = {weekday: (time(12), time(17)) for weekday in range(1, 5)} | 
 
 WEEKENDS = {2016: [date(2016, 9, day) for day in (17, 18, 24, 25)],
             2017: [date(2017, 9, day) for day in (16, 17, 23, 24)]}
-GUIDE_PUBLISHED = {2016: datetime(2016, 8, 25, 10, tzinfo=OSLO), 2017: datetime(2017, 8, 24, 10, tzinfo=OSLO)}
+GUIDE_PUBLISHED = {2016: oslo(date(2016, 8, 25), time(10)), 2017: oslo(date(2017, 8, 24), time(10))}
 PROOFING_DEADLINE = {2016: date(2016, 8, 15), 2017: date(2017, 8, 14)}
 ATELIERS = {2016: 109, 2017: 104}  # of 115 and 114 accepted artists: some share an atelier
 MOST_SHARING = 3
@@ -116,22 +122,44 @@ SIGNUP_NAMES = ["Kari Nordmann", "Per Hansen", "Liv Aasen", "Tor Bakken", "Eva L
 # Seats per sign-up for the full workshop: 12 confirmed, then three families on the waiting list.
 FULL_WORKSHOP_SEATS = ([2, 3, 1, 2, 2, 2], [2, 1, 3])
 
+# The live year: its accepted artists share a few ateliers; the guide was published a week before the atelier days.
+LIVE_ATELIERS = 8
+LIVE_PROOFING_BEFORE, LIVE_GUIDE_BEFORE, APPROVALS_BEFORE_GUIDE = (timedelta(days=10), timedelta(days=7),
+                                                                   timedelta(days=12))
+# Open every day, so that the demo's exhibition is open on whichever day it is loaded.
+LIVE_EXHIBITION_HOURS = EXHIBITION_HOURS | {0: (time(12), time(17))}
+LIVE_VISITORS_PER_DAY = (40, 120)
+# The live side programme: (days after today, or None for the opening day; start, minutes, kind, title, place,
+# language, capacity, signup). Each day is kept inside the exhibition's days.
+LIVE_PROGRAMME = [
+    (None, time(12), 90, EventKind.OTHER, "Åpning av fellesutstillingen", "Foajeen", "nb", None, False),
+    (0, time(14), 60, EventKind.GUIDED_TOUR, "Omvisning i fellesutstillingen", "Fellesutstillingen", "nb", 25, True),
+    (1, time(12), 180, EventKind.WORKSHOP, "Tegneverksted for store og små", "Verkstedet", "nb", 15, True),
+    (3, time(18), 90, EventKind.TALK, "Kunstnersamtale med tre av årets kunstnere", "Scenen", "nb", 60, True),
+    (5, time(15), 60, EventKind.GUIDED_TOUR, "Guided tour in English", "Fellesutstillingen", "en", 20, True),
+]
+LIVE_ROOMS = ("Sal 1", "Sal 2")
 
-def load() -> None:
-    """Exhibitions 2016–2019, atelier weekends 2016–2017 with ateliers, visits and sales, and the 2017 programme."""
+
+def load(day: DemoDay | None = None) -> None:
+    """Exhibitions, atelier weekends with ateliers, visits and sales, and side programmes: 2016 and 2017 as reported,
+    the live year's on today, and the hosts of the two years after it."""
+    day = day or DemoDay.of()
     project = project_by_code(PROJECT_CODE)
-    seasons = {year: ensure_season(project=project, year=year,
-                                   title=foundation.SEASON_TITLES.get((PROJECT_CODE, year), ""))
-               for year in (2016, 2017, 2018, 2019)}
+    seasons = {year: ensure_season(project=project, year=year, title=foundation.SEASON_TITLES[(PROJECT_CODE, year)])
+               for year in (2016, 2017)}
     municipalities = {m.name: m for m in db.session.scalars(sa.select(Municipality))}
-    exhibitions = {year: _ensure_exhibition(season, municipalities) for year, season in seasons.items()}
+    exhibitions = {year: _ensure_exhibition(season, municipalities, EXHIBITIONS[year])
+                   for year, season in seasons.items()}
     volunteer = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.VOLUNTEER)))
     rng = random.Random(SEED)
     for year in (2016, 2017):
         if _open_ateliers_of(seasons[year]) is not None:
             continue
         open_ateliers = _open_ateliers(seasons[year])
-        ateliers = _ateliers(open_ateliers, _accepted(seasons[year]), rng)
+        approvals_from = GUIDE_PUBLISHED[year] - APPROVALS_BEFORE_GUIDE
+        ateliers = _ateliers(open_ateliers, _accepted(seasons[year]), rng, count=ATELIERS[year],
+                             approved_between=(approvals_from, approvals_from + timedelta(hours=240)))
         exhibition_location = _location_of_exhibition(exhibitions[year])
         if year == 2017:
             exhibition_location.assignments.append(LocationAssignment(user_id=volunteer.id))
@@ -141,15 +169,38 @@ def load() -> None:
     if not db.session.scalar(sa.select(sa.func.count(ProgrammeEvent.id))
                              .where(ProgrammeEvent.exhibition_id == exhibitions[2017].id)):
         _programme_2017(exhibitions[2017], rng)
+    live_season = foundation.ensure_demo_season(PROJECT_CODE, day.live_year, day)
+    if _is_live_season_wanted(live_season):
+        _live_season(live_season, municipalities, volunteer, day)
+    _hosts_ahead(municipalities, day)
     db.session.flush()
+
+
+def _is_live_season_wanted(season: Season) -> bool:
+    """True when the live year has its published call but no exhibition or atelier weekends yet."""
+    call = db.session.scalar(sa.select(OpenCall).where(OpenCall.season_id == season.id))
+    return (call is not None and call.phase == CallPhase.PUBLISHED
+            and db.session.scalar(sa.select(Exhibition.id).where(Exhibition.season_id == season.id)) is None
+            and _open_ateliers_of(season) is None)
+
+
+def _hosts_ahead(municipalities: dict[str, Municipality], day: DemoDay) -> None:
+    """Next year's host confirmed with its September dates, the year after's still wanted; existing ones stay."""
+    opens_on = _first_thursday_from(date(day.next_year, 9, 4))
+    venue, host, status, contribution = NEXT_HOST
+    _ensure_exhibition(foundation.ensure_demo_season(PROJECT_CODE, day.next_year, day), municipalities,
+                       (venue, host, status, contribution, opens_on, opens_on + timedelta(days=17), None,
+                        NEXT_HOST_NOTE))
+    _ensure_exhibition(foundation.ensure_demo_season(PROJECT_CODE, day.next_year + 1, day), municipalities, None)
+
+
+def _first_thursday_from(day: date) -> date:
+    """The first Thursday on or after `day`: the exhibition opens on a Thursday and closes on the third Sunday."""
+    return day + timedelta(days=(3 - day.weekday()) % 7)
 
 
 def _demo_email(role: Role) -> str:
     return next(email for demo_role, email, _ in foundation.DEMO_USERS if demo_role == role)
-
-
-def _oslo(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, OSLO)
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -165,26 +216,28 @@ def _split(total: int, weights: list[float]) -> list[int]:
 
 # --- hosts and exhibitions --------------------------------------------------------------------------------------------
 
-def _ensure_exhibition(season: Season, municipalities: dict[str, Municipality]) -> Exhibition:
-    """The season's exhibition with host, venue, dates, hours and the host contribution on its budget line."""
+def _ensure_exhibition(season: Season, municipalities: dict[str, Municipality], plan: tuple | None,
+                       hours: dict[int, tuple[time, time]] = EXHIBITION_HOURS) -> Exhibition:
+    """The season's exhibition with host, venue, dates, hours and the host contribution on its budget line, as
+    `plan` (an EXHIBITIONS entry) says; without a plan the host is still wanted. An existing one is left alone."""
     exhibition = db.session.scalar(sa.select(Exhibition).where(Exhibition.season_id == season.id))
     if exhibition is not None:
         return exhibition
-    if season.year not in EXHIBITIONS:
-        exhibition = Exhibition(season=season, title=EXHIBITION_TITLES[season.year], host_status=HostStatus.WANTED,
-                                host_note=HOST_WANTED_2019)
+    title = EXHIBITION_TITLES.get(season.year, f"Kunst rett vest {season.year}")
+    if plan is None:
+        exhibition = Exhibition(season=season, title=title, host_status=HostStatus.WANTED, host_note=HOST_WANTED)
         db.session.add(exhibition)
         return exhibition
-    venue_name, host, status, contribution, opens_on, closes_on, line_name, note = EXHIBITIONS[season.year]
+    venue_name, host, status, contribution, opens_on, closes_on, line_name, note = plan
     host_municipality = municipalities[host]
     venue = db.session.scalar(sa.select(Venue).where(Venue.name == venue_name,
                                                      Venue.municipality_id == host_municipality.id))
     exhibition = Exhibition(
-        season=season, title=EXHIBITION_TITLES[season.year], host_municipality=host_municipality,
+        season=season, title=title, host_municipality=host_municipality,
         host_status=status, host_note=note, host_contribution=Decimal(contribution), venue=venue,
         opens_on=opens_on, closes_on=closes_on,
         opening_hours=[OpeningHours(weekday=weekday, opens=opens, closes=closes)
-                       for weekday, (opens, closes) in EXHIBITION_HOURS.items()] if opens_on else [])
+                       for weekday, (opens, closes) in hours.items()] if opens_on else [])
     if line_name:
         line = db.session.scalar(sa.select(BudgetLine).where(BudgetLine.project_id == season.project_id,
                                                              BudgetLine.year == season.year,
@@ -249,12 +302,15 @@ def _sharing(applications: list[Application], target: int, rng: random.Random) -
     return ateliers
 
 
-def _ateliers(open_ateliers: OpenAteliers, applications: list[Application], rng: random.Random) -> list[Atelier]:
-    """One atelier per group of artists at the first artist's address, numbered by municipality in the guide."""
-    year = open_ateliers.season.year
-    approved_at = GUIDE_PUBLISHED[year] - timedelta(days=12)
+def _ateliers(open_ateliers: OpenAteliers, applications: list[Application], rng: random.Random, *, count: int,
+              approved_between: tuple[datetime, datetime]) -> list[Atelier]:
+    """`count` ateliers, one per group of artists at the first artist's address, numbered by municipality in the
+    guide; each artist approved their entry between the two moments."""
+    approved_from, approved_until = approved_between
+    approval_hours = max(int((approved_until - approved_from).total_seconds() // 3600), 1)
+    days = [atelier_day.day for atelier_day in open_ateliers.days]
     ateliers = []
-    for group in _sharing(applications, ATELIERS[year], rng):
+    for group in _sharing(applications, count, rng):
         host = group[0].artist
         municipality = host.municipality
         latitude, longitude, spread = CENTRES[municipality.name]
@@ -269,9 +325,9 @@ def _ateliers(open_ateliers: OpenAteliers, applications: list[Application], rng:
             longitude=Decimal(f"{longitude + rng.uniform(-spread, spread) * 2:.6f}"),
             accessibility=rng.choice(ACCESSIBILITY), description=rng.choice(DESCRIPTIONS),
             artists=[AtelierArtist(application_id=application.id,
-                                   approved_at=approved_at + timedelta(hours=rng.randrange(240)))
+                                   approved_at=approved_from + timedelta(hours=rng.randrange(approval_hours)))
                      for application in group],
-            hours=[AtelierHours(day=day, opens=opens, closes=closes) for day in WEEKENDS[year]]))
+            hours=[AtelierHours(day=day, opens=opens, closes=closes) for day in days]))
     ateliers.sort(key=lambda atelier: (atelier.municipality.name, atelier.address))
     for number, atelier in enumerate(ateliers, start=1):
         atelier.guide_number = number
@@ -306,7 +362,7 @@ def _tap_rows(prefix: str, location: VisitLocation, day: date, opens: time, clos
     for (hour, _), count in zip(weighted, _split(visitors, [weight for _, weight in weighted])):
         if count == 0:
             continue
-        tapped_at = _oslo(day, time(hour, rng.randrange(60))).astimezone(UTC)
+        tapped_at = oslo(day, time(hour, rng.randrange(60))).astimezone(UTC)
         rows.append({"client_id": f"{prefix}-{location.id}-{day.isoformat()}-{hour:02d}", "location_id": location.id,
                      "user_id": user_id, "day": day, "tapped_at": tapped_at,
                      "recorded_at": tapped_at + timedelta(seconds=rng.randint(1, 20)), "visitors": count,
@@ -328,7 +384,7 @@ def _visits(year: int, exhibition: Exhibition, exhibition_location: VisitLocatio
     school_days = [day for day in open_days if day.weekday() < 5]
     for number in range(school_visits // SCHOOL_CLASS_SIZE):
         day = school_days[number % len(school_days)]
-        tapped_at = _oslo(day, time(12, 5 + 3 * (number // len(school_days)))).astimezone(UTC)
+        tapped_at = oslo(day, time(12, 5 + 3 * (number // len(school_days)))).astimezone(UTC)
         school = SCHOOLS_2016[number % len(SCHOOLS_2016)]
         rows.append({"client_id": f"{prefix}-{exhibition_location.id}-class-{number + 1:02d}",
                      "location_id": exhibition_location.id, "user_id": user_id, "day": day, "tapped_at": tapped_at,
@@ -392,7 +448,7 @@ def _programme_2017(exhibition: Exhibition, rng: random.Random) -> None:
     """The day-by-day programme at Fossekleiva; the first workshop is full and has a waiting list."""
     events = []
     for day, starts, minutes, kind, title, place, language, capacity, has_signup in PROGRAMME_2017:
-        starts_at = _oslo(date(2017, 9, day), starts)
+        starts_at = oslo(date(2017, 9, day), starts)
         events.append(ProgrammeEvent(exhibition=exhibition, kind=kind, title=title, place=place, language=language,
                                      starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
                                      capacity=capacity, has_signup=has_signup))
@@ -412,3 +468,72 @@ def _programme_2017(exhibition: Exhibition, rng: random.Random) -> None:
 def _signup(name: str, seats: int, status: SignupStatus) -> Signup:
     email = name.lower().replace(" ", ".").translate(str.maketrans("æøå", "aoa")) + "@example.org"
     return Signup(name=name, email=email, seats=seats, status=status, token=secrets.token_urlsafe(32))
+
+
+# --- the live year ----------------------------------------------------------------------------------------------------
+
+def _live_season(season: Season, municipalities: dict[str, Municipality], volunteer: User, day: DemoDay) -> None:
+    """The season on today: the exhibition, two atelier days with a published guide, counting locations with the demo
+    volunteer at the exhibition, the visits counted so far, placed works and a short side programme."""
+    rng = random.Random(SEED + 2)
+    venue, host, status, contribution = LIVE_HOST
+    exhibition = _ensure_exhibition(season, municipalities, (venue, host, status, contribution, day.exhibition_opens,
+                                                             day.exhibition_closes, None, LIVE_HOST_NOTE),
+                                    hours=LIVE_EXHIBITION_HOURS)
+    first_day = day.atelier_days[0]
+    guide_published_at = min(oslo(within_year(first_day - LIVE_GUIDE_BEFORE, season.year), time(10)), day.now)
+    open_ateliers = OpenAteliers(season=season, guide_published_at=guide_published_at,
+                                 proofing_deadline=within_year(first_day - LIVE_PROOFING_BEFORE, season.year),
+                                 days=[AtelierDay(day=atelier_day) for atelier_day in day.atelier_days])
+    db.session.add(open_ateliers)
+    approvals_from = max(oslo(date(season.year, 1, 1), time(0)), guide_published_at - APPROVALS_BEFORE_GUIDE)
+    ateliers = _ateliers(open_ateliers, _accepted(season), rng, count=LIVE_ATELIERS,
+                         approved_between=(approvals_from, guide_published_at))
+    exhibition_location = _location_of_exhibition(exhibition)
+    exhibition_location.assignments.append(LocationAssignment(user_id=volunteer.id))
+    _locations_of_ateliers(ateliers)
+    _live_visits(exhibition, exhibition_location, volunteer, day, rng)
+    _live_programme(exhibition, day, rng)
+    _placements(exhibition)
+
+
+def _live_visits(exhibition: Exhibition, location: VisitLocation, volunteer: User, day: DemoDay,
+                 rng: random.Random) -> None:
+    """The visits the volunteer counted on the exhibition's days before today, as hourly taps; today is theirs to
+    count."""
+    db.session.flush()
+    rows = []
+    for offset in range((day.today - exhibition.opens_on).days):
+        open_day = exhibition.opens_on + timedelta(days=offset)
+        opens, closes = LIVE_EXHIBITION_HOURS[open_day.weekday()]
+        rows += _tap_rows(f"demo-{exhibition.year}", location, open_day, opens, closes,
+                          rng.randint(*LIVE_VISITORS_PER_DAY), volunteer.id, rng)
+    if rows:
+        db.session.execute(sa.insert(VisitTap), rows)
+
+
+def _live_programme(exhibition: Exhibition, day: DemoDay, rng: random.Random) -> None:
+    """The opening and a few events from today on, each on a day of the exhibition, with a few sign-ups."""
+    names = iter(rng.sample(SIGNUP_NAMES, len(SIGNUP_NAMES)))
+    events = []
+    for days_ahead, starts, minutes, kind, title, place, language, capacity, has_signup in LIVE_PROGRAMME:
+        event_day = (exhibition.opens_on if days_ahead is None else
+                     min(max(day.today + timedelta(days=days_ahead), exhibition.opens_on), exhibition.closes_on))
+        starts_at = oslo(event_day, starts)
+        event = ProgrammeEvent(exhibition=exhibition, kind=kind, title=title, place=place, language=language,
+                               starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
+                               capacity=capacity, has_signup=has_signup)
+        if has_signup:
+            event.signups = [_signup(next(names), rng.randint(1, 2), SignupStatus.CONFIRMED)
+                             for _ in range(rng.randint(1, 3))]
+        events.append(event)
+    db.session.add_all(events)
+
+
+def _placements(exhibition: Exhibition) -> None:
+    """Every chosen work of the season's call in one of two rooms, its label numbered in artist order."""
+    call = db.session.scalar(sa.select(OpenCall).where(OpenCall.season_id == exhibition.season_id))
+    chosen = exhibition_works(call=call)
+    db.session.add_all(Placement(exhibition_id=exhibition.id, chosen_work_id=work.id,
+                                 room=LIVE_ROOMS[number * len(LIVE_ROOMS) // len(chosen)], label_number=number + 1)
+                       for number, work in enumerate(chosen))

@@ -1,4 +1,4 @@
-"""Demo reference data, budget lines for 2016–2017 and one login per role."""
+"""Demo reference data, the 2016–2017 seasons with their budgets and results, and one login per role."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.models import BudgetCategory, BudgetLine, Project, ResultCoverage, Transaction
-from kunstvest.budget.services import (approve_version, record_actual, save_budget_line, save_project,
-                                       settle_result, versions_of)
+from kunstvest.budget.services import (approve_version, project_by_code, record_actual, save_budget_line,
+                                       save_project, settle_result, versions_of)
 from kunstvest.common.models import to_money, utcnow
+from kunstvest.demo.days import DemoDay
 from kunstvest.extensions import db
-from kunstvest.reference.models import Venue
+from kunstvest.reference.models import Season, Venue
 from kunstvest.reference.services import ensure_season, save_county, save_municipality, save_venue
 
 DEMO_PASSWORD = "kunstvest-demo"
@@ -49,10 +50,14 @@ PROJECTS = [
 SEASON_TITLES = {
     ("kunst-rett-vest", 2016): "Lien/Dikemark, Asker (jubileum)",
     ("kunst-rett-vest", 2017): "Fossekleiva kultursenter, Svelvik",
-    ("kunst-rett-vest", 2018): "Drammens Museum, Drammen",
     ("ungdomssymfonikerne", 2016): "Sesong 2016 med turné til Spania",
     ("ungdomssymfonikerne", 2017): "Sesong 2017",
-    ("ungdomssymfonikerne", 2018): "Sesong 2018",
+}
+# The seasons after the history, by how many years they lie after the live year (the year the demo is loaded in).
+LATER_SEASON_TITLES = {
+    ("kunst-rett-vest", 0): "Bærum kulturhus, Sandvika",
+    ("kunst-rett-vest", 1): "Drammens Museum, Drammen",
+    ("ungdomssymfonikerne", 1): "Sesong {year}",
 }
 
 C = BudgetCategory
@@ -181,6 +186,12 @@ def load() -> list[tuple[str, str]]:
         settle_result(project=projects[code], year=year, amount=amount, settled_by=settled_by,
                       decision_reference=decision, decided_on=decided_on, decided_by=secretariat)
     return [(role, user.email) for role, user in logins]
+
+
+def ensure_demo_season(code: str, year: int, day: DemoDay) -> Season:
+    """The project's season of `year` with its demo title, created when missing."""
+    title = SEASON_TITLES.get((code, year)) or LATER_SEASON_TITLES.get((code, year - day.live_year), "")
+    return ensure_season(project=project_by_code(code), year=year, title=title.format(year=year))
 
 
 def book_actuals() -> None:

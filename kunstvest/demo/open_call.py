@@ -1,7 +1,9 @@
-"""Demo open calls of Kunst rett vest 2016–2018: fictional artists, their works, the jury's scores and decisions.
+"""Demo open calls of Kunst rett vest: fictional artists, their works, the jury's scores and decisions.
 
 2017 follows the annual report: 168 applicants, a jury of two (a painter and a craft artist), 114 accepted of whom
-27 first-timers. 2016 had 140 applicants. 2018 is open today, so the demo artist can click through applying.
+27 first-timers. 2016 had 140 applicants. The live year's call (the year the demo is loaded in) is published: 16 of
+the earlier applicants applied, 12 were accepted and have chosen the work they show. Next year's call is open today,
+from two weeks ago until two months ahead, so the demo artist can click through applying.
 Rows are created in bulk where the services would only repeat their rules once per row.
 """
 
@@ -10,7 +12,6 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,17 +33,19 @@ from kunstvest.applications.models import (
     Work,
 )
 from kunstvest.applications.services import CriterionSpec
+from kunstvest.ateliers.models import OpenAteliers
 from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.services import project_by_code
 from kunstvest.common.models import utcnow
 from kunstvest.demo import foundation
+from kunstvest.demo.days import OSLO, DemoDay, oslo
+from kunstvest.exhibitions.models import Exhibition
 from kunstvest.extensions import db
 from kunstvest.reference.models import Season
 from kunstvest.reference.services import ensure_season, member_municipalities
 
 SEED = 2017
-OSLO = ZoneInfo("Europe/Oslo")
 PROJECT_CODE = "kunst-rett-vest"
 
 
@@ -96,7 +99,17 @@ ONLY_IN_2016 = {ApplicationStatus.ACCEPTED: 16, ApplicationStatus.REJECTED: 10}
 # The calls before 2016 are not in the demo: of the artists accepted in 2016 this share was new that year.
 FIRST_TIMER_SHARE_2016 = 0.2
 
-RETURNING_2018, NEW_2018 = 3, 2  # applicants so far; two returning and one new have submitted
+# The live year's call: earlier applicants apply again, a few are accepted (few, so that the demo loads quickly).
+LIVE_APPLICANTS, LIVE_FROM_ACCEPTED_2017 = 16, 12
+LIVE_ACCEPTED, LIVE_WAITLIST = 12, 1
+# The live call's milestones as shares of the months before the live exhibition opens (at most LIVE_CALL_SPAN).
+LIVE_CALL_SPAN = timedelta(days=240)
+LIVE_CALL_TIMELINE = {"opens": 0.0, "closes": 0.35, "jury_starts": 0.38, "jury_ends": 0.55, "decided": 0.57,
+                      "published": 0.6, "work_choice_deadline": 0.8}
+
+# Next year's call: open from two weeks ago until two months ahead, with its applicants so far.
+NEXT_CALL_OPENED, NEXT_CALL_CLOSES = timedelta(days=14), timedelta(days=60)
+RETURNING_NEXT, NEW_NEXT = 3, 2  # two returning and one new have submitted, the others have drafts
 
 # --- the artists -------------------------------------------------------------------------------------------------------
 
@@ -230,11 +243,13 @@ DEMO_IMAGE_SIZE = (1600, 1200)
 SHAPES_PER_IMAGE = 7
 
 
-def load() -> None:
-    """The open calls 2016–2018 with artists, works, scores and decisions; a call that exists is left alone."""
+def load(day: DemoDay | None = None) -> None:
+    """The calls of 2016 and 2017, the live year's (published) and next year's (open); a call that exists is left
+    alone, and next year's waits while another call is open."""
+    day = day or DemoDay.of()
     project = project_by_code(PROJECT_CODE)
     seasons = {year: ensure_season(project=project, year=year, title=foundation.SEASON_TITLES[(PROJECT_CODE, year)])
-               for year in (2016, 2017, 2018)}
+               for year in (2016, 2017)}
     secretariat = _demo_user(Role.ADMIN)
     jurors = [_demo_user(Role.JURY), _ensure_second_juror()]
     images = _ensure_demo_images()
@@ -244,9 +259,23 @@ def load() -> None:
         applications = _jury_2017(seasons[2017], jurors, secretariat, images, rng)
         _history_2016(seasons[2016], applications, images, rng)
         _mark_first_timers(applications)
-        _chosen_works(applications, rng)
-    if _call_of(seasons[2018]) is None:
-        _open_call_2018(seasons[2018], jurors, secretariat, images)
+        deadline = CALL_DATES[2017][2]
+        _chosen_works(applications, rng, count=CHOSEN_WORKS_2017,
+                      confirmed_between=(CALL_DATES[2017][4], oslo(deadline, time(12))))
+    live_season = foundation.ensure_demo_season(PROJECT_CODE, day.live_year, day)
+    if not _has_call_or_events(live_season):
+        _live_call(live_season, jurors, secretariat, images, day)
+    next_season = foundation.ensure_demo_season(PROJECT_CODE, day.next_year, day)
+    if _call_of(next_season) is None and not any(services.accepts_submissions(call, now=day.now)
+                                                 for call in services.calls()):
+        _open_call_next(next_season, jurors, secretariat, images, day)
+
+
+def _has_call_or_events(season: Season) -> bool:
+    """True when the season has a call, an exhibition or atelier weekends: a live year that has any of them (as
+    next year's call and host, loaded a year before) is left alone."""
+    return any(db.session.scalar(sa.select(sa.exists().where(model.season_id == season.id)))
+               for model in (OpenCall, Exhibition, OpenAteliers))
 
 
 # --- people ----------------------------------------------------------------------------------------------------------
@@ -271,7 +300,7 @@ def _ensure_second_juror() -> User:
 
 
 def _ensure_demo_artist_profile() -> ArtistProfile:
-    """The demo artist's profile, complete enough to apply to the open 2018 call."""
+    """The demo artist's profile, complete enough to apply to next year's open call."""
     user = _demo_user(Role.ARTIST)
     profile = services.profile_of(user)
     if profile is None:
@@ -366,11 +395,11 @@ def _call_of(season: Season) -> OpenCall | None:
 
 
 def _save_call(season: Season, *, opens_at: datetime, closes_at: datetime, work_choice_deadline: date,
-               capacity: int) -> OpenCall:
+               capacity: int, waitlist_size: int = WAITLIST_2017) -> OpenCall:
     """A draft call with the demo rubric: 3–6 works, blind jurying."""
     return services.save_call(season=season, title=f"Kunst rett vest {season.year}", opens_at=opens_at,
                               closes_at=closes_at, eligibility=ELIGIBILITY, min_works=3, max_works=6,
-                              capacity=capacity, waitlist_size=WAITLIST_2017,
+                              capacity=capacity, waitlist_size=waitlist_size,
                               work_choice_deadline=work_choice_deadline, criteria=RUBRIC)
 
 
@@ -441,7 +470,7 @@ def _jury_2017(season: Season, jurors: list[User], secretariat: User, images: li
     services.move_phase(call=call, to=CallPhase.OPEN, actor=secretariat, now=opens_at)
     applications = _submitted_applications(call, _new_artists(rng, APPLICANTS_2017), images, rng, works=(3, 5))
     services.move_phase(call=call, to=CallPhase.JURYING, actor=secretariat, now=JURY_2017[0])
-    _reviews(call, applications, jurors, rng)
+    _reviews(call, applications, jurors, rng, jury=JURY_2017)
     services.move_phase(call=call, to=CallPhase.DECIDING, actor=secretariat, now=JURY_2017[1])
     deciding.apply_cut_line(call=call, cut_line=ACCEPTED_2017, waitlist_size=WAITLIST_2017, actor=secretariat,
                             now=decided_at)
@@ -451,8 +480,10 @@ def _jury_2017(season: Season, jurors: list[User], secretariat: User, images: li
     return applications
 
 
-def _reviews(call: OpenCall, applications: list[Application], jurors: list[User], rng: random.Random) -> None:
-    """Both jurors score every application around its hidden quality, each with their own leniency; in bulk."""
+def _reviews(call: OpenCall, applications: list[Application], jurors: list[User], rng: random.Random, *,
+             jury: tuple[datetime, datetime]) -> None:
+    """Both jurors score every application around its hidden quality, each with their own leniency, while the jury
+    works (`jury`: from, to); in bulk."""
     reviews = []
     for application in applications:
         quality = rng.gauss(4.3, 1.0)
@@ -462,7 +493,7 @@ def _reviews(call: OpenCall, applications: list[Application], jurors: list[User]
                       for criterion in call.criteria]
             comment = rng.choice(REVIEW_COMMENTS) if rng.random() < REVIEW_COMMENT_SHARE else ""
             reviews.append(Review(application_id=application.id, juror_id=juror.id, comment=comment,
-                                  scored_at=_moment_between(rng, *JURY_2017), scores=scores))
+                                  scored_at=_moment_between(rng, *jury), scores=scores))
     db.session.add_all(reviews)
     db.session.flush()
 
@@ -485,13 +516,12 @@ def _mark_first_timers(applications: list[Application]) -> None:
         application.is_first_timer = is_first_timer
 
 
-def _chosen_works(applications: list[Application], rng: random.Random) -> None:
-    """Most accepted artists confirm one of their applied works for the exhibition; in bulk."""
+def _chosen_works(applications: list[Application], rng: random.Random, *, count: int,
+                  confirmed_between: tuple[datetime, datetime]) -> None:
+    """`count` of the accepted artists confirm one of their applied works for the exhibition; in bulk."""
     accepted = [a for a in applications if a.status == ApplicationStatus.ACCEPTED]
-    deadline = CALL_DATES[2017][2]
-    confirmed_between = (CALL_DATES[2017][4], datetime.combine(deadline, time(12), OSLO))
     chosen = []
-    for application in rng.sample(accepted, CHOSEN_WORKS_2017):
+    for application in rng.sample(accepted, min(count, len(accepted))):
         work = rng.choice(application.works)
         is_for_sale = rng.random() < FOR_SALE_SHARE
         chosen.append(ChosenWork(
@@ -530,25 +560,74 @@ def _history_2016(season: Season, applications_2017: list[Application], images: 
     return call
 
 
-# --- 2018: open now ------------------------------------------------------------------------------------------------
+# --- the live year: published ----------------------------------------------------------------------------------------
 
-def _open_call_2018(season: Season, jurors: list[User], secretariat: User, images: list[ImageFile]) -> OpenCall:
-    """The 2018 call, open from two weeks ago until two months ahead, with a handful of applications so far."""
-    # Relative to today rather than to 2018, so that a demo artist can apply whenever the demo is loaded.
-    today = utcnow().astimezone(OSLO).date()
-    closes_at = datetime.combine(today + timedelta(days=60), time(12), OSLO)
-    call = _save_call(season, opens_at=datetime.combine(today - timedelta(days=14), time(9), OSLO),
-                      closes_at=closes_at, work_choice_deadline=closes_at.date() + timedelta(days=90),
-                      capacity=ACCEPTED_2017)
+def _live_call_timeline(day: DemoDay) -> dict[str, datetime]:
+    """The live call's milestones, spread over the months before the live exhibition opens, inside the live year."""
+    start_of_year = oslo(date(day.live_year, 1, 1), time(0))
+    end = max(min(oslo(day.exhibition_opens, time(9)), day.now), start_of_year + timedelta(hours=1))
+    start = max(start_of_year, end - LIVE_CALL_SPAN)
+    return {milestone: start + (end - start) * share for milestone, share in LIVE_CALL_TIMELINE.items()}
+
+
+def _live_call(season: Season, jurors: list[User], secretariat: User, images: list[ImageFile],
+               day: DemoDay) -> OpenCall:
+    """The live year's call, published: earlier applicants (most of them accepted in 2017) apply again, both jurors
+    score, the cut line accepts 12, and every accepted artist has chosen a work, so the catalogue shows them."""
+    rng = random.Random(SEED + 2)
+    at = _live_call_timeline(day)
+    call = _save_call(season, opens_at=at["opens"], closes_at=at["closes"],
+                      work_choice_deadline=at["work_choice_deadline"].date(), capacity=LIVE_ACCEPTED,
+                      waitlist_size=LIVE_WAITLIST)
     for juror in jurors:
         services.assign_juror(call=call, juror=juror, actor=secretariat)
-    services.move_phase(call=call, to=CallPhase.OPEN, actor=secretariat)
+    services.move_phase(call=call, to=CallPhase.OPEN, actor=secretariat, now=at["opens"])
+    applications = _submitted_applications(call, _earlier_applicants(rng), images, rng, works=(3, 4))
+    services.move_phase(call=call, to=CallPhase.JURYING, actor=secretariat, now=at["jury_starts"])
+    _reviews(call, applications, jurors, rng, jury=(at["jury_starts"], at["jury_ends"]))
+    services.move_phase(call=call, to=CallPhase.DECIDING, actor=secretariat, now=at["jury_ends"])
+    deciding.apply_cut_line(call=call, cut_line=LIVE_ACCEPTED, waitlist_size=LIVE_WAITLIST, actor=secretariat,
+                            now=at["decided"])
+    # As in 2017: published without the decision emails to fictional people.
+    call.phase, call.published_at = CallPhase.PUBLISHED, at["published"]
+    db.session.flush()
+    _mark_first_timers(applications)
+    _chosen_works(applications, rng, count=LIVE_ACCEPTED,
+                  confirmed_between=(at["published"], at["work_choice_deadline"]))
+    return call
+
+
+def _earlier_applicants(rng: random.Random) -> list[ArtistProfile]:
+    """Artists without an account from the 2017 call: mostly ones accepted then, a few who were not."""
+    applications = list(db.session.scalars(
+        sa.select(Application).join(OpenCall, OpenCall.id == Application.call_id).join(Season)
+        .join(ArtistProfile, ArtistProfile.id == Application.artist_id)
+        .where(Season.year == 2017, Season.project_id == project_by_code(PROJECT_CODE).id,
+               ArtistProfile.user_id.is_(None)).order_by(Application.id)))
+    accepted = [a.artist for a in applications if a.status == ApplicationStatus.ACCEPTED]
+    others = [a.artist for a in applications if a.status != ApplicationStatus.ACCEPTED]
+    return (rng.sample(accepted, min(LIVE_FROM_ACCEPTED_2017, len(accepted)))
+            + rng.sample(others, min(LIVE_APPLICANTS - LIVE_FROM_ACCEPTED_2017, len(others))))
+
+
+# --- next year: open now ---------------------------------------------------------------------------------------------
+
+def _open_call_next(season: Season, jurors: list[User], secretariat: User, images: list[ImageFile],
+                    day: DemoDay) -> OpenCall:
+    """Next year's call, open from two weeks ago until two months ahead, with a handful of applications so far."""
+    # Relative to today rather than to its year, so that a demo artist can apply whenever the demo is loaded.
+    closes_at = oslo(day.today + NEXT_CALL_CLOSES, time(12))
+    call = _save_call(season, opens_at=oslo(day.today - NEXT_CALL_OPENED, time(9)), closes_at=closes_at,
+                      work_choice_deadline=closes_at.date() + timedelta(days=90), capacity=ACCEPTED_2017)
+    for juror in jurors:
+        services.assign_juror(call=call, juror=juror, actor=secretariat)
+    services.move_phase(call=call, to=CallPhase.OPEN, actor=secretariat, now=day.now)
     rng = random.Random(SEED + 1)
-    returning, new = _returning_artists(rng, RETURNING_2018), _new_artists(rng, NEW_2018)
+    returning, new = _returning_artists(rng, RETURNING_NEXT), _new_artists(rng, NEW_NEXT)
     for artist in (*returning[:2], *new[:1]):
-        _apply(call, artist, images, rng, submit=True)
+        _apply(call, artist, images, rng, submit=True, now=day.now)
     for artist in (*returning[2:], *new[1:]):
-        _apply(call, artist, images, rng, submit=False)
+        _apply(call, artist, images, rng, submit=False, now=day.now)
     return call
 
 
@@ -562,13 +641,13 @@ def _returning_artists(rng: random.Random, count: int) -> list[ArtistProfile]:
 
 
 def _apply(call: OpenCall, artist: ArtistProfile, images: list[ImageFile], rng: random.Random, *,
-           submit: bool) -> Application:
+           submit: bool, now: datetime) -> Application:
     """An application through the artist's own steps; a draft stops short of the works the call asks for."""
-    application = services.start_application(call=call, artist=artist)
-    services.save_statement(application=application, statement=_statement(rng, artist))
+    application = services.start_application(call=call, artist=artist, now=now)
+    services.save_statement(application=application, statement=_statement(rng, artist), now=now)
     count = call.min_works if submit else call.min_works - 1
     for fields in _works(rng, artist, images, count=count, year=call.year):
-        services.save_work(application=application, **fields)
+        services.save_work(application=application, now=now, **fields)
     if submit:
-        services.submit_application(application=application)
+        services.submit_application(application=application, now=now)
     return application

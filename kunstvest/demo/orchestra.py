@@ -1,28 +1,33 @@
-"""Demo youth orchestra: the 2017 season of Vestregionens Ungdomssymfonikere and the registration for 2018.
+"""Demo youth orchestra: the 2017 season of Vestregionens Ungdomssymfonikere, and next year's open for registration.
 
 The figures are the 2017 annual report's (DOMAIN.md): 52 members, 29 aged 12–18 and 23 under 12, seven rehearsal
 weekends at changing places in the member municipalities and two concerts; the junior group plays one day of each
 weekend (Sunday). Sectionals are led by tutors whose fees go to the budget line «Dirigent og gruppeinstruktører».
-The violas, the bassoons and the horns are short of their targets, so the waiting list has something to say.
-Every person is fictional; the demo guardian (Nina Aas) has one member and one child on the 2018 waiting list.
-Rows are inserted directly; nothing is loaded when the 2017 season is already there. The events that have taken place
-are marked held and their fees booked as the staff book them in the app, once, so booking them again changes nothing.
+Next year's season (the year after the one the demo is loaded in) runs from 1 January to 31 December like 2017's, so
+ages count from its start and a child aged 8–18 then can be registered today. Its members have been admitted, its
+seven weekends and two concerts lie ahead on the same weekends of the year as 2017's, and its waiting list has a
+violinist and the demo guardian's violist; the violas, the bassoons and the horns are short of their targets, so the
+waiting list has something to say. Every person is fictional; the demo guardian (Nina Aas) has a 2017 member and a
+child on next year's waiting list.
+Rows are inserted directly; a season that exists is left alone, and next year's waits while another season is open
+for registration. The 2017 events are marked held and their fees booked as the staff book them in the app, once, so
+booking them again changes nothing.
 """
 
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from kunstvest.auth.models import Role, RoleGrant, User
-from kunstvest.budget.models import BudgetLine
+from kunstvest.budget.models import BudgetLine, Project
 from kunstvest.budget.services import project_by_code
 from kunstvest.common.models import utcnow
 from kunstvest.demo import foundation
+from kunstvest.demo.days import DemoDay, oslo
 from kunstvest.extensions import db
-from kunstvest.orchestra.events import book_fees, events_of_season, today_in_oslo
+from kunstvest.orchestra.events import book_fees, events_of_season
 from kunstvest.orchestra.models import (Attendance, AttendanceStatus, Child, ChildInstrument, ConsentPurpose,
                                         ConsentRecord, ConsentText, Enrolment, EnrolmentStatus, EventKind,
                                         EventSession, EventStaff, Group, Guardianship, HealthInfo, Level,
@@ -33,13 +38,17 @@ from kunstvest.reference.models import Municipality, Season, Venue
 from kunstvest.reference.services import ensure_season
 
 SEED = 2017
-OSLO = ZoneInfo("Europe/Oslo")
 PROJECT_CODE = "ungdomssymfonikerne"
 FEE_LINE = "Dirigent og gruppeinstruktører"
 SEASON_2017 = (date(2017, 1, 1), date(2017, 12, 31))  # the reports count the orchestra's season by calendar year
-SEASON_2018 = (date(2018, 1, 1), date(2018, 12, 31))
-REREGISTRATION_DEADLINE_2018 = date(2018, 4, 30)
-ADMITTED_ON = datetime(2016, 12, 5, 12, tzinfo=OSLO)
+ADMITTED_ON = oslo(date(2016, 12, 5), time(12))
+# When the 2017 members registered: (first day, days after it) for returning players and for new ones.
+REGISTERED_2017 = {True: (date(2016, 5, 2), 40), False: (date(2016, 9, 1), 75)}
+# Next year's season: members re-registered or applied in the weeks before today and were admitted a week ago.
+REGISTERED_NEXT = {True: (timedelta(days=-75), 40), False: (timedelta(days=-45), 35)}
+ADMITTED_NEXT = timedelta(days=-7)
+APPLICANTS_NEXT_FROM = timedelta(days=-30)  # the waiting list and the undecided applied after the members
+REREGISTRATION_DEADLINE = (4, 30)
 
 # Section → target players; the orchestra plays without harp and piano.
 TARGETS = {"violin_1": 8, "violin_2": 8, "viola": 4, "cello": 5, "double_bass": 2, "flute": 3, "oboe": 2,
@@ -107,18 +116,17 @@ SECOND_INSTRUMENT_SHARE = 0.15
 SIBLING_SHARE = 0.08
 SINGLE_GUARDIAN_SHARE = 0.3
 
-# The demo guardian's children: one member (cello, junior group) and one on the 2018 waiting list for viola.
+# The demo guardian's children: a 2017 member (cello, junior group) and one on next year's waiting list for viola.
 DEMO_SECOND_GUARDIAN = ("anders.aas@example.org", "Anders Aas")
 DEMO_MEMBER = ("Emil", "Aas", date(2006, 3, 14), "cello", 3, "Lier")
-DEMO_WAITLISTED = ("Ida", "Aas", date(2008, 8, 30), "viola", 1, "Lier")
-# Other applicants for 2018: (first name, last name, born, instrument, years played, municipality, status).
-APPLICANTS_2018 = [
-    ("Vetle", "Grinde", date(2007, 11, 2), "violin", 2, "Drammen", EnrolmentStatus.WAITLISTED),
-    ("Maja", "Tveter", date(2005, 6, 21), "cello", 4, "Asker", EnrolmentStatus.APPLIED),
-    ("Oskar", "Lindahl", date(2006, 1, 9), "trumpet", 3, "Øvre Eiker", EnrolmentStatus.APPLIED),
+# Next year's applicants, born (years before the season's year, month, day): 9 to 12 on its first day.
+DEMO_WAITLISTED = ("Ida", "Aas", (10, 8, 30), "viola", 1, "Lier")
+APPLICANTS_NEXT = [
+    ("Vetle", "Grinde", (11, 11, 2), "violin", 2, "Drammen", EnrolmentStatus.WAITLISTED),
+    ("Maja", "Tveter", (13, 6, 21), "cello", 4, "Asker", EnrolmentStatus.APPLIED),
+    ("Oskar", "Lindahl", (12, 1, 9), "trumpet", 3, "Øvre Eiker", EnrolmentStatus.APPLIED),
 ]
-REREGISTERED_SHARE = 0.85  # of the 2017 members who may stay; the rest have not re-registered yet
-LEAVING_FOR_TALENT_PROGRAMMES = 2
+RETURNING_SHARE = 0.6  # of the members aged 10 or more, those who played in the orchestra the season before
 
 # The weekends at changing places in the member municipalities: (Saturday, municipality, place or reference venue).
 WEEKENDS_2017 = [
@@ -137,6 +145,7 @@ CONCERTS_2017 = [
     (date(2017, 12, 3), "Julekonsert for familie og venner", "Drammen", "Drammen kulturskole", False,
      "Julekonsert for foresatte, søsken og venner. Oppmøte kl. 14 til generalprøve, konsert kl. 17."),
 ]
+# Next year's weekends and concerts fall on the same weekend of the year as 2017's.
 WEEKEND_DESCRIPTION = ("Tutti med dirigenten og gruppeøvelser for strykere, treblåsere, messing og slagverk. "
                        "Juniorene er med søndag. Ta med noter, blyant og matpakke; lunsj kl. 12.")
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
@@ -194,8 +203,8 @@ CONSENT_TEXT_PHOTOS_WEB_V2 = (
     "Jeg samtykker i at Vestregionens Ungdomssymfonikere kan publisere bilder og video der barnet mitt er med, på "
     "orkesterets nettsider og på orkesterets sider på Facebook og Instagram. Barnets fornavn kan stå i "
     "bildeteksten. Bildene ligger ute i inntil tre år. Samtykket kan trekkes tilbake når som helst.")
-CONSENT_V1_PUBLISHED = datetime(2016, 9, 1, 9, tzinfo=OSLO)
-CONSENT_V2_PUBLISHED = datetime(2017, 8, 28, 9, tzinfo=OSLO)
+CONSENT_V1_PUBLISHED = oslo(date(2016, 9, 1), time(9))
+CONSENT_V2_PUBLISHED = oslo(date(2017, 8, 28), time(9))
 CONSENT_MISSING_SHARE = 0.08
 CONSENT_WITHDRAWN = 3
 PHOTOS_WEB_V2_ANSWERED_SHARE = 0.6
@@ -212,47 +221,87 @@ HEALTH = [
 ]
 
 
-def load() -> None:
-    """The 2017 and 2018 seasons with members, guardians, consent, weekends, concerts, replies and attendance."""
+def load(day: DemoDay | None = None) -> None:
+    """The 2017 season as reported, and next year's open for registration; a season that exists is left alone."""
+    day = day or DemoDay.of()
     project = project_by_code(PROJECT_CODE)
-    seasons = {year: ensure_season(project=project, year=year,
-                                   title=foundation.SEASON_TITLES.get((PROJECT_CODE, year), ""))
-               for year in (2017, 2018)}
-    loaded = db.session.scalar(sa.select(OrchestraSeason).where(OrchestraSeason.season_id == seasons[2017].id))
-    if loaded is not None:
-        _book_fees_of_held_events(loaded)  # a demo loaded before the fees were booked gets them now
-        return
+    season = ensure_season(project=project, year=2017, title=foundation.SEASON_TITLES[(PROJECT_CODE, 2017)])
+    loaded = db.session.scalar(sa.select(OrchestraSeason).where(OrchestraSeason.season_id == season.id))
+    if loaded is None:
+        _season_2017(season, project.id, day)
+    else:
+        _book_fees_of_held_events(loaded, day)  # a demo loaded before the fees were booked gets them now
+    if _is_registration_wanted(day):
+        _season_next(foundation.ensure_demo_season(PROJECT_CODE, day.next_year, day), project.id, day)
+
+
+def _season_2017(season: Season, project_id: int, day: DemoDay) -> None:
+    """The 2017 season with members, guardians, consent, weekends, concerts, replies and attendance."""
     rng = random.Random(SEED)
     sections = ensure_sections()
-    season_2017 = _orchestra_season(seasons[2017], SEASON_2017, is_registration_open=False)
-    season_2018 = _orchestra_season(seasons[2018], SEASON_2018, is_registration_open=True,
-                                    reregistration_deadline=REREGISTRATION_DEADLINE_2018)
-    for orchestra_season in (season_2017, season_2018):
-        orchestra_season.targets = [SectionTarget(section=sections[code], target=target)
-                                    for code, target in TARGETS.items()]
-    demo_guardian = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.GUARDIAN)))
+    season_2017 = _orchestra_season(season, SEASON_2017, sections, is_registration_open=False)
     staff = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.ORCHESTRA_STAFF)))
-    families = _Families(rng, demo_guardian)
-    members = _members_2017(season_2017, sections, families, rng)
-    applicants = _applicants_2018(season_2018, families)
+    families = _Families(rng, _demo_guardian())
+    members = _members(season_2017, sections, families, rng, registered=REGISTERED_2017, decided_at=ADMITTED_ON,
+                       with_demo_member=True)
     db.session.flush()
-    texts = _consent_texts()
-    _consent_records([(child, enrolment.applied_at) for child, enrolment in members] + applicants, texts, rng)
+    _consent_records([(child, enrolment.applied_at) for child, enrolment in members], _consent_texts(), rng,
+                     withdrawals=(date(2017, 3, 1), 120))
     _health([child for child, _ in members], rng)
-    _reregistrations_2018(season_2018, members, rng)
-    events = _events_2017(season_2017, sections, staff, project.id)
+    events = _events(season_2017, sections, staff, project_id, WEEKENDS_2017, CONCERTS_2017)
     db.session.flush()
-    _replies_and_attendance(events, members, staff, rng)
+    _replies_and_attendance(events, members, staff, rng, day)
     db.session.flush()
-    _book_fees_of_held_events(season_2017)
+    _book_fees_of_held_events(season_2017, day)
+
+
+def _is_registration_wanted(day: DemoDay) -> bool:
+    """True when next year has no orchestra season and no other season is open for registration."""
+    return not db.session.scalar(sa.select(sa.exists().where(sa.or_(
+        OrchestraSeason.is_registration_open.is_(True),
+        OrchestraSeason.season_id.in_(sa.select(Season.id).join(Project, Project.id == Season.project_id).where(
+            Project.code == PROJECT_CODE, Season.year == day.next_year))))))
+
+
+def _season_next(season: Season, project_id: int, day: DemoDay) -> None:
+    """Next year's season, open for registration: its members admitted, a waiting list and two undecided
+    applications, consent and health as at registration, and its weekends and concerts ahead."""
+    year = season.year
+    rng = random.Random(SEED + 1)
+    sections = ensure_sections()
+    deadline_month, deadline_day = REREGISTRATION_DEADLINE
+    orchestra_season = _orchestra_season(season, (date(year, 1, 1), date(year, 12, 31)), sections,
+                                         is_registration_open=True,
+                                         reregistration_deadline=date(year, deadline_month, deadline_day))
+    staff = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.ORCHESTRA_STAFF)))
+    families = _Families(rng, _demo_guardian())
+    registered = {is_returning: (day.today + offset, days) for is_returning, (offset, days) in REGISTERED_NEXT.items()}
+    members = _members(orchestra_season, sections, families, rng, registered=registered,
+                       decided_at=oslo(day.today + ADMITTED_NEXT, time(12)), with_demo_member=False)
+    applicants = _applicants_next(orchestra_season, families, day)
+    db.session.flush()
+    _consent_records([(child, enrolment.applied_at) for child, enrolment in members] + applicants,
+                     _consent_texts(), rng, withdrawals=(day.today + ADMITTED_NEXT, 6))
+    _health([child for child, _ in members], rng)
+    _events(orchestra_season, sections, staff, project_id,
+            [(_same_weekday_in(year, saturday), *where) for saturday, *where in WEEKENDS_2017],
+            [(_same_weekday_in(year, concert_day), *rest) for concert_day, *rest in CONCERTS_2017])
+    db.session.flush()
+
+
+def _same_weekday_in(year: int, day: date) -> date:
+    """The day of `year` nearest to `day`'s date that falls on the same weekday (a Saturday stays a Saturday)."""
+    moved = day.replace(year=year)
+    shift = (day.weekday() - moved.weekday()) % 7
+    return moved + timedelta(days=shift if shift <= 3 else shift - 7)
+
+
+def _demo_guardian() -> User:
+    return db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.GUARDIAN)))
 
 
 def _demo_email(role: Role) -> str:
     return next(email for demo_role, email, _ in foundation.DEMO_USERS if demo_role == role)
-
-
-def _oslo(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, OSLO)
 
 
 def _age_on(born: date, day: date) -> int:
@@ -264,9 +313,12 @@ def _born_aged(rng: random.Random, age: int, on: date) -> date:
     return on.replace(year=on.year - age - 1) + timedelta(days=1 + rng.randrange(364))
 
 
-def _orchestra_season(season: Season, dates: tuple[date, date], **fields) -> OrchestraSeason:
+def _orchestra_season(season: Season, dates: tuple[date, date], sections: dict, **fields) -> OrchestraSeason:
+    """An orchestra season with the demo's section targets."""
     starts_on, ends_on = dates
     orchestra_season = OrchestraSeason(season=season, starts_on=starts_on, ends_on=ends_on, **fields)
+    orchestra_season.targets = [SectionTarget(section=sections[code], target=target)
+                                for code, target in TARGETS.items()]
     db.session.add(orchestra_season)
     db.session.flush()  # the age limits' defaults are read below
     return orchestra_season
@@ -286,7 +338,8 @@ class _Families:
         self.demo_guardian = demo_guardian
         self.password_hash = demo_guardian.password_hash  # hashing once per guardian would take seconds
         self.emails = set(db.session.scalars(sa.select(User.email)))
-        self.child_names: set[str] = set()
+        self.child_names = {f"{first} {last}" for first, last in
+                            db.session.execute(sa.select(Child.first_name, Child.last_name))}
         self.municipalities = {m.name: m for m in db.session.scalars(sa.select(Municipality))}
         self.demo_family: list[User] | None = None
 
@@ -351,14 +404,17 @@ def _child(families: _Families, *, first_name: str, last_name: str, born: date, 
 
 # --- members and applicants -------------------------------------------------------------------------------------------
 
-def _members_2017(season: OrchestraSeason, sections: dict, families: _Families,
-                  rng: random.Random) -> list[tuple[Child, Enrolment]]:
-    """52 members admitted in December 2016: returning players and new ones, spread over the sections."""
+def _members(season: OrchestraSeason, sections: dict, families: _Families, rng: random.Random, *,
+             registered: dict[bool, tuple[date, int]], decided_at: datetime,
+             with_demo_member: bool) -> list[tuple[Child, Enrolment]]:
+    """52 admitted members aged 8–18 on the season's start, spread over the sections: returning players and new ones,
+    who registered in the days `registered` gives (returning or not → first day, how many days)."""
     starts_on = season.starts_on
     places = [(code, rng.randint(12, 18) if senior else rng.randint(8, 11))
               for code, (seniors, juniors) in MEMBERS_2017.items()
               for senior in [True] * seniors + [False] * juniors]
-    demo_place = next(index for index, (code, age) in enumerate(places) if code == "cello" and age < 12)
+    demo_place = (next(index for index, (code, age) in enumerate(places) if code == "cello" and age < 12)
+                  if with_demo_member else None)
     members, sibling_of = [], None
     for index, (code, age) in enumerate(places):
         instrument = sections[code].instrument
@@ -376,59 +432,38 @@ def _members_2017(season: OrchestraSeason, sections: dict, families: _Families,
             years_played = rng.randint(1, min(age - 6, 4)) if age < 12 else rng.randint(2, min(age - 6, 10))
         child = _child(families, first_name=first_name, last_name=last_name, born=born, instrument=instrument,
                        years_played=years_played, municipality=municipality, guardians=guardians, on=starts_on)
-        is_returning = age >= 10 and rng.random() < 0.6
-        applied_at = (_oslo(date(2016, 5, 2) + timedelta(days=rng.randrange(40)), time(20)) if is_returning
-                      else _oslo(date(2016, 9, 1) + timedelta(days=rng.randrange(75)), time(21)))
+        is_returning = age >= 10 and rng.random() < RETURNING_SHARE
+        first_day, days = registered[is_returning]
+        applied_at = oslo(first_day + timedelta(days=rng.randrange(days)), time(20 if is_returning else 21))
         enrolment = Enrolment(orchestra_season=season, child=child, status=EnrolmentStatus.ADMITTED,
                               instrument=instrument, section=sections[code],
                               group=Group.SENIOR if _age_on(born, starts_on) >= season.senior_from_age
                               else Group.JUNIOR,
-                              applied_at=applied_at, decided_at=ADMITTED_ON, is_reregistered=is_returning)
+                              applied_at=applied_at, decided_at=decided_at, is_reregistered=is_returning)
         db.session.add(enrolment)
         members.append((child, enrolment))
     return members
 
 
-def _applicants_2018(season: OrchestraSeason, families: _Families) -> list[tuple[Child, datetime]]:
-    """Children registered for 2018: the demo guardian's violist and a violinist waiting, two not yet decided."""
+def _applicants_next(season: OrchestraSeason, families: _Families, day: DemoDay) -> list[tuple[Child, datetime]]:
+    """Children registered for next year: the demo guardian's violist and a violinist waiting, two not yet decided."""
     applicants = []
-    for number, (first_name, last_name, born, instrument, years_played, municipality, status) in enumerate(
-            [(*DEMO_WAITLISTED, EnrolmentStatus.WAITLISTED), *APPLICANTS_2018]):
+    for number, (first_name, last_name, (years, month, day_of_month), instrument, years_played, municipality,
+                 status) in enumerate([(*DEMO_WAITLISTED, EnrolmentStatus.WAITLISTED), *APPLICANTS_NEXT]):
         if number == 0:
             guardians = families.demo_guardians()
         else:
             guardians = [families.guardian(f"{families.rng.choice(WOMEN)} {last_name}")]
         families.child_names.add(f"{first_name} {last_name}")
-        child = _child(families, first_name=first_name, last_name=last_name, born=born, instrument=instrument,
+        child = _child(families, first_name=first_name, last_name=last_name,
+                       born=date(season.year - years, month, day_of_month), instrument=instrument,
                        years_played=years_played, municipality=families.municipalities[municipality],
                        guardians=guardians, on=season.starts_on)
-        applied_at = _oslo(date(2018, 1, 8 + 5 * number), time(20, 30))
+        applied_at = oslo(day.today + APPLICANTS_NEXT_FROM + timedelta(days=5 * number), time(20, 30))
         db.session.add(Enrolment(orchestra_season=season, child=child, status=status, instrument=instrument,
                                  applied_at=applied_at))
         applicants.append((child, applied_at))
     return applicants
-
-
-def _reregistrations_2018(season: OrchestraSeason, members: list[tuple[Child, Enrolment]],
-                          rng: random.Random) -> None:
-    """Members who may stay have mostly re-registered for 2018; those too old or gone on to talent programmes left."""
-    staying = sorted((child for child, _ in members
-                      if _age_on(child.date_of_birth, season.starts_on) <= season.max_age),
-                     key=lambda child: child.date_of_birth)
-    leaving = set(rng.sample(staying[:LEAVING_FOR_TALENT_PROGRAMMES * 3], LEAVING_FOR_TALENT_PROGRAMMES))
-    staying = set(staying) - leaving
-    for child, enrolment in members:
-        if child not in staying:
-            child.left_on = date(2017, 12, 31)
-        elif (child.first_name, child.last_name) != DEMO_MEMBER[:2] and rng.random() < REREGISTERED_SHARE:
-            # The demo guardian still has her re-registration to do.
-            age = _age_on(child.date_of_birth, season.starts_on)
-            db.session.add(Enrolment(
-                orchestra_season=season, child=child, status=EnrolmentStatus.ADMITTED,
-                instrument=enrolment.instrument, section=enrolment.section,
-                group=Group.SENIOR if age >= season.senior_from_age else Group.JUNIOR, is_reregistered=True,
-                applied_at=_oslo(date(2018, 2, 1) + timedelta(days=rng.randrange(60)), time(19)),
-                decided_at=_oslo(season.starts_on, time(9))))
 
 
 # --- consent and health -----------------------------------------------------------------------------------------------
@@ -447,8 +482,10 @@ def _consent_texts() -> dict[tuple[ConsentPurpose, int], ConsentText]:
     return texts
 
 
-def _consent_records(registrations: list[tuple[Child, datetime]], texts: dict, rng: random.Random) -> None:
-    """Consent given at registration, a few withdrawn or never given; photos on the web asked again in autumn 2017."""
+def _consent_records(registrations: list[tuple[Child, datetime]], texts: dict, rng: random.Random, *,
+                     withdrawals: tuple[date, int]) -> None:
+    """Consent given at registration, a few withdrawn (in the days `withdrawals` gives: first day, how many) or never
+    given; photos on the web asked again in autumn 2017 of those who had agreed to the first text."""
     records = []
     withdrawing = set(rng.sample(range(len(registrations)), CONSENT_WITHDRAWN))
     for number, (child, registered_at) in enumerate(registrations):
@@ -461,7 +498,8 @@ def _consent_records(registrations: list[tuple[Child, datetime]], texts: dict, r
             records.append(ConsentRecord(child_id=child.id, consent_text_id=texts[(purpose, version)].id,
                                          is_given=True, recorded_by_id=guardian_id, recorded_at=registered_at))
         if number in withdrawing:
-            withdrawn_at = _oslo(date(2017, 3, 1) + timedelta(days=rng.randrange(120)), time(21))
+            first_day, days = withdrawals
+            withdrawn_at = oslo(first_day + timedelta(days=rng.randrange(days)), time(21))
             records.append(ConsentRecord(child_id=child.id, consent_text_id=texts[(ConsentPurpose.PHOTOS_PRESS, 1)].id,
                                          is_given=False, recorded_by_id=guardian_id, recorded_at=withdrawn_at))
     db.session.add_all(records)
@@ -493,14 +531,16 @@ def _health(children: list[Child], rng: random.Random) -> None:
 
 # --- weekends and concerts --------------------------------------------------------------------------------------------
 
-def _events_2017(season: OrchestraSeason, sections: dict, leader: User, project_id: int) -> list[OrchestraEvent]:
-    """Seven rehearsal weekends with tutti and sectionals, and two concerts, with conductor, tutors and leader."""
+def _events(season: OrchestraSeason, sections: dict, leader: User, project_id: int, weekends: list[tuple],
+            concerts: list[tuple]) -> list[OrchestraEvent]:
+    """Rehearsal weekends with tutti and sectionals, and concerts, with conductor, tutors and leader; the fees go to
+    the season's budget line when its year has one."""
     fee_line_id = db.session.scalar(sa.select(BudgetLine.id).where(
         BudgetLine.project_id == project_id, BudgetLine.year == season.year, BudgetLine.name == FEE_LINE))
     venues = {(venue.name, venue.municipality.name): venue for venue in db.session.scalars(sa.select(Venue))}
     played = [sections[code] for code in TARGETS]
     events = []
-    for number, (saturday, municipality, place) in enumerate(WEEKENDS_2017, start=1):
+    for number, (saturday, municipality, place) in enumerate(weekends, start=1):
         event = OrchestraEvent(
             orchestra_season=season, kind=EventKind.REHEARSAL_WEEKEND,
             title=f"Helgesamling {number}: {MONTHS[saturday.month - 1]}", starts_on=saturday,
@@ -515,15 +555,15 @@ def _events_2017(season: OrchestraSeason, sections: dict, leader: User, project_
         for offset, starts, ends, kind in WEEKEND_SCHEDULE:
             day = saturday + timedelta(days=offset)
             if kind == SessionKind.TUTTI:
-                event.sessions.append(EventSession(kind=kind, starts_at=_oslo(day, starts), ends_at=_oslo(day, ends),
+                event.sessions.append(EventSession(kind=kind, starts_at=oslo(day, starts), ends_at=oslo(day, ends),
                                                    room=TUTTI_ROOM, tutor=conductor, sections=played))
                 continue
             for family, codes in FAMILIES_OF_SECTIONS.items():
                 event.sessions.append(EventSession(
-                    kind=kind, starts_at=_oslo(day, starts), ends_at=_oslo(day, ends), room=SECTIONAL_ROOMS[family],
+                    kind=kind, starts_at=oslo(day, starts), ends_at=oslo(day, ends), room=SECTIONAL_ROOMS[family],
                     tutor=tutors[family], sections=[sections[code] for code in codes]))
         events.append(event)
-    for day, title, municipality, place, is_public, description in CONCERTS_2017:
+    for day, title, municipality, place, is_public, description in concerts:
         event = OrchestraEvent(orchestra_season=season, kind=EventKind.CONCERT, title=title, starts_on=day,
                                ends_on=day, description=description, is_public=is_public,
                                reply_deadline=day - timedelta(days=CONCERT_REPLY_DAYS),
@@ -531,20 +571,19 @@ def _events_2017(season: OrchestraSeason, sections: dict, leader: User, project_
         conductor = _staff(event, CONDUCTOR, StaffRole.CONDUCTOR, CONDUCTOR_FEE[event.kind], fee_line_id)
         _leader(event, leader)
         starts, ends = CONCERT_REHEARSAL
-        event.sessions.append(EventSession(kind=SessionKind.TUTTI, starts_at=_oslo(day, starts),
-                                           ends_at=_oslo(day, ends), room=TUTTI_ROOM, tutor=conductor,
+        event.sessions.append(EventSession(kind=SessionKind.TUTTI, starts_at=oslo(day, starts),
+                                           ends_at=oslo(day, ends), room=TUTTI_ROOM, tutor=conductor,
                                            sections=played))
         events.append(event)
     db.session.add_all(events)
     return events
 
 
-def _book_fees_of_held_events(season: OrchestraSeason) -> None:
+def _book_fees_of_held_events(season: OrchestraSeason, day: DemoDay) -> None:
     """Mark the season's events that have taken place held and book their fees, as the orchestra's staff would."""
     staff = db.session.scalar(sa.select(User).where(User.email == _demo_email(Role.ORCHESTRA_STAFF)))
-    today = today_in_oslo()
     for event in events_of_season(orchestra_season=season):
-        if event.starts_on <= today:
+        if event.starts_on <= day.today:
             book_fees(event=event, booked_by=staff)
 
 
@@ -568,7 +607,7 @@ def _leader(event: OrchestraEvent, user: User) -> None:
 
 
 def _replies_and_attendance(events: list[OrchestraEvent], members: list[tuple[Child, Enrolment]], recorder: User,
-                            rng: random.Random) -> None:
+                            rng: random.Random, day: DemoDay) -> None:
     """Guardians' replies (weekends: a few no's and notes; concerts: yes or no, some silent) and the register."""
     replies, attendance = [], []
     for event in events:
@@ -588,11 +627,11 @@ def _replies_and_attendance(events: list[OrchestraEvent], members: list[tuple[Ch
                 elif draw < CONCERT_YES_SHARE + CONCERT_NO_SHARE:
                     answers[child.id] = (False, rng.choice(CONCERT_NO_NOTES), False)
         guardians = {child.id: child.guardianships[0].user.id for child, _ in members}
-        replied_at = _oslo(event.reply_deadline - timedelta(days=2), time(21))
+        replied_at = oslo(event.reply_deadline - timedelta(days=2), time(21))
         replies += [Reply(event_id=event.id, child_id=child_id, is_attending=is_attending, note=note,
                           replied_by_id=guardians[child_id], created_at=replied_at, updated_at=replied_at)
                     for child_id, (is_attending, note, _) in answers.items()]
-        if event.kind == EventKind.REHEARSAL_WEEKEND and event.ends_on < utcnow().astimezone(OSLO).date():
+        if event.kind == EventKind.REHEARSAL_WEEKEND and event.ends_on < day.today:
             attendance += _register(event, members, answers, recorder, rng)
     db.session.add_all(replies + attendance)
 
@@ -614,5 +653,5 @@ def _register(event: OrchestraEvent, members: list[tuple[Child, Enrolment]], ans
                 status = (AttendanceStatus.LATE if draw < LATE_SHARE else AttendanceStatus.ABSENT
                           if draw < LATE_SHARE + UNANNOUNCED_ABSENCE_SHARE else AttendanceStatus.PRESENT)
             rows.append(Attendance(event_id=event.id, child_id=child.id, day=day, status=status,
-                                   recorded_by_id=recorder.id, recorded_at=_oslo(day, time(10, 15))))
+                                   recorded_by_id=recorder.id, recorded_at=oslo(day, time(10, 15))))
     return rows

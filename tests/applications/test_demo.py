@@ -1,4 +1,5 @@
-"""The demo open calls: 2017 as in the annual report, 2016 behind it, 2018 open now, and a second load adds nothing."""
+"""The demo open calls: 2017 as in the annual report, 2016 behind it, this year's published, next year's open now,
+and a second load adds nothing."""
 
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kunstvest.applications.models import (
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import Project
 from kunstvest.demo import open_call
+from kunstvest.demo.days import DemoDay
 from kunstvest.extensions import db as _db
 from kunstvest.reference.models import Season
 
@@ -40,7 +42,9 @@ def _call(year: int) -> OpenCall:
 def test_the_second_load_adds_nothing(demo):
     first, second = demo
     assert second == first
-    assert first["open_calls"] == 3 and first["applications"] == 140 + 168 + 5
+    assert first["open_calls"] == 4
+    next_years = open_call.RETURNING_NEXT + open_call.NEW_NEXT
+    assert first["applications"] == 140 + 168 + open_call.LIVE_APPLICANTS + next_years
 
 
 def test_2017_has_the_figures_of_the_annual_report(demo):
@@ -97,9 +101,33 @@ def test_most_accepted_2017_artists_have_confirmed_a_chosen_work(demo):
     assert len(services.accepted_without_chosen_work(call=call)) == 14
 
 
-def test_2018_is_open_and_the_demo_artist_can_apply(demo):
-    call = _call(2018)
-    assert services.accepts_submissions(call)
+def test_this_years_call_is_published_with_accepted_artists_and_their_works(demo):
+    year = DemoDay.of().live_year
+    call = _call(year)
+    assert call.phase == CallPhase.PUBLISHED and services.current_call() != call
+    counts = deciding.decision_counts(call=call)
+    assert sum(counts.by_status.values()) == open_call.LIVE_APPLICANTS
+    assert counts.by_status[ApplicationStatus.ACCEPTED] == open_call.LIVE_ACCEPTED
+    assert counts.by_status[ApplicationStatus.WAITLISTED] == open_call.LIVE_WAITLIST
+    # Earlier applicants, most of them accepted in 2017: few first-timers, derived from the history.
+    assert counts.accepted_first_timers <= open_call.LIVE_APPLICANTS - open_call.LIVE_FROM_ACCEPTED_2017
+    for application in _db.session.scalars(sa.select(Application).where(Application.call_id == call.id)):
+        assert application.is_first_timer == services.is_first_timer(artist=application.artist, call=call)
+    works = services.exhibition_works(call=call)
+    assert len(works) == open_call.LIVE_ACCEPTED and all(services.is_public(work) for work in works)
+    assert all(work.confirmed_at is not None and work.image_id is not None for work in works)
+    reviews = _db.session.scalar(sa.select(sa.func.count(Review.id)).join(Application)
+                                 .where(Application.call_id == call.id))
+    assert reviews == 2 * open_call.LIVE_APPLICANTS
+    moments = [call.opens_at, call.closes_at, call.published_at, *(work.confirmed_at for work in works)]
+    assert {moment.astimezone(open_call.OSLO).year for moment in moments} == {year}
+    assert call.opens_at < call.closes_at < call.published_at <= DemoDay.of().now
+    assert call.work_choice_deadline.year == year
+
+
+def test_next_years_call_is_open_and_the_demo_artist_can_apply(demo):
+    call = _call(DemoDay.of().next_year)
+    assert services.accepts_submissions(call) and services.current_call() == call
     assert len(call.jurors) == 2
     statuses = _db.session.scalars(sa.select(Application.status).where(Application.call_id == call.id)).all()
     assert sorted(statuses) == sorted([ApplicationStatus.SUBMITTED] * 3 + [ApplicationStatus.DRAFT] * 2)

@@ -44,6 +44,8 @@ GUEST_PAGES = {"auth.request_reset", "auth.resend_verification"}
 # An artist's sales log comes with an acceptance: the dashboard and the atelier page link it from then on.
 ACCEPTED_ARTIST_PAGES = {"ateliers.my_sales"}
 VISITS_PER_ROUTE = 3  # pages of the same route differ in data, not in layout or links worth following further
+# ... except that lists run newest first, so a route's last page passed over (the oldest season's: an event held,
+# an exhibition with funding received) is visited too, once the rest is done.
 FILES = (".pdf", ".xlsx", ".csv", ".ics", ".jpg", ".jpeg", ".png", ".webp")
 
 
@@ -76,14 +78,24 @@ def _crawl(page, adapter, start: str) -> tuple[set[str], list[str]]:
     """Follow the links breadth-first from `start`: the routes reached, and what failed on the pages visited."""
     reached, failures, visits = set(), [], Counter()
     queue, queued = deque([start]), {start}
-    while queue:
-        url = queue.popleft()
-        endpoint = _endpoint(adapter, url)
-        if endpoint is None or endpoint == "auth.logout":
-            continue
-        reached.add(endpoint)
-        visits[endpoint] += 1
-        if visits[endpoint] > VISITS_PER_ROUTE or urlsplit(url).path.endswith(FILES) or "/images/" in url:
+    passed_over: dict[str, str] = {}  # route → its last page not visited
+    had_last_visit: set[str] = set()
+    while queue or passed_over:
+        if queue:
+            url = queue.popleft()
+            endpoint = _endpoint(adapter, url)
+            if endpoint is None or endpoint == "auth.logout":
+                continue
+            reached.add(endpoint)
+            visits[endpoint] += 1
+            if visits[endpoint] > VISITS_PER_ROUTE:
+                if endpoint not in had_last_visit:
+                    passed_over[endpoint] = url
+                continue
+        else:
+            endpoint, url = passed_over.popitem()
+            had_last_visit.add(endpoint)
+        if urlsplit(url).path.endswith(FILES) or "/images/" in url:
             continue
         try:
             response = page.goto(url)

@@ -1,4 +1,5 @@
-"""The demo exhibitions and open ateliers: the reported figures of 2016 and 2017, and a second load adds nothing."""
+"""The demo exhibitions and open ateliers: the reported figures of 2016 and 2017, this year's season on today, the
+hosts ahead, and a second load adds nothing."""
 
 import time
 from decimal import Decimal
@@ -11,6 +12,7 @@ from kunstvest.ateliers.models import (Atelier, AtelierArtist, AtelierHours, Loc
                                        VisitLocation, VisitTap)
 from kunstvest.budget.models import Project
 from kunstvest.demo import exhibitions, foundation, open_call
+from kunstvest.demo.days import DemoDay
 from kunstvest.exhibitions.models import Exhibition, HostStatus, ProgrammeEvent, SignupStatus
 from kunstvest.extensions import db as _db
 from kunstvest.reference.models import Season
@@ -36,7 +38,8 @@ def demo(db):
 def test_the_second_load_adds_nothing_and_the_first_is_quick(demo_loaded_twice):
     _, first, second = demo_loaded_twice
     assert second == first
-    assert first["ateliers"] == 109 + 104 and first["visit_locations"] == 2 + 109 + 104
+    live = exhibitions.LIVE_ATELIERS
+    assert first["ateliers"] == 109 + 104 + live and first["visit_locations"] == 3 + 109 + 104 + live
     # Hourly group taps: a few thousand rows, not one per visitor.
     assert 2_000 < first["visit_taps"] < 6_000
     started = time.perf_counter()
@@ -95,14 +98,20 @@ def test_ateliers_hosts_programme_and_the_volunteer(demo):
                                      .where(Sale.season_id == season.id))
         assert sellers > 40
 
+    day = DemoDay.of()
+    now, ahead, after = day.live_year, day.next_year, day.next_year + 1
     hosts = {season.year: _db.session.scalar(sa.select(Exhibition).where(Exhibition.season_id == season.id))
-             for season in map(_season, (2016, 2017, 2018, 2019))}
+             for season in map(_season, (2016, 2017, now, ahead, after))}
     assert [(hosts[year].host_municipality.name, hosts[year].venue.name, hosts[year].host_contribution)
-            for year in (2016, 2017, 2018)] == [("Asker", "Lien, Dikemark", Decimal("200000.00")),
-                                                ("Svelvik", "Fossekleiva kultursenter", Decimal("200000.00")),
-                                                ("Drammen", "Drammens Museum", Decimal("500000.00"))]
-    assert all(hosts[year].host_status == HostStatus.CONFIRMED for year in (2016, 2017, 2018))
-    assert hosts[2019].host_status == HostStatus.WANTED and hosts[2019].host_municipality_id is None
+            for year in (2016, 2017, now, ahead)] == [("Asker", "Lien, Dikemark", Decimal("200000.00")),
+                                                      ("Svelvik", "Fossekleiva kultursenter", Decimal("200000.00")),
+                                                      ("Bærum", "Bærum kulturhus", Decimal("500000.00")),
+                                                      ("Drammen", "Drammens Museum", Decimal("500000.00"))]
+    assert all(hosts[year].host_status == HostStatus.CONFIRMED for year in (2016, 2017, now, ahead))
+    assert hosts[after].host_status == HostStatus.WANTED and hosts[after].host_municipality_id is None
+    # Next year's exhibition opens on a Thursday in September and closes on the third Sunday after.
+    assert hosts[ahead].opens_on.month == 9 and hosts[ahead].opens_on.weekday() == 3
+    assert (hosts[ahead].closes_on - hosts[ahead].opens_on).days == 17 and hosts[ahead].opening_hours
     assert (str(hosts[2017].opens_on), str(hosts[2017].closes_on)) == ("2017-09-07", "2017-09-24")
     assert sum(funding.amount for funding in hosts[2017].funding) == Decimal("200000.00")
 
@@ -137,3 +146,34 @@ def test_the_host_contributions_are_booked_once_as_received_funding(demo):
     assert before == [("Vertskapsbidrag Asker kommune", Decimal("200000.00")),
                       ("Vertskapsbidrag Svelvik kommune", Decimal("200000.00"))]
     assert host_bookings() == before
+
+
+def test_this_years_season_is_on_today(demo):
+    """The live exhibition and atelier days include today, the guide is out, the volunteer counts at the exhibition."""
+    day = DemoDay.of()
+    season = _season(day.live_year)
+    exhibition = _db.session.scalar(sa.select(Exhibition).where(Exhibition.season_id == season.id))
+    assert exhibition.opens_on <= day.today <= exhibition.closes_on
+    assert {hours.weekday for hours in exhibition.opening_hours} == set(range(7))  # open whichever day it is
+    assert exhibition.venue.municipality.is_member
+    open_ateliers = _db.session.scalar(sa.select(OpenAteliers).where(OpenAteliers.season_id == season.id))
+    days = [atelier_day.day for atelier_day in open_ateliers.days]
+    assert day.today in days and len(days) == 2 and {d.year for d in days} == {day.live_year}
+    assert open_ateliers.guide_published_at is not None and open_ateliers.proofing_deadline <= days[0]
+    ateliers = _db.session.scalars(sa.select(Atelier).where(Atelier.open_ateliers_id == open_ateliers.id)).all()
+    assert len(ateliers) == exhibitions.LIVE_ATELIERS
+    assert sum(len(atelier.artists) for atelier in ateliers) == open_call.LIVE_ACCEPTED
+    assert all(len(atelier.hours) == 2 and atelier.guide_number for atelier in ateliers)
+
+    location = _db.session.scalar(sa.select(VisitLocation).where(VisitLocation.exhibition_id == exhibition.id))
+    assert [assignment.user.email for assignment in location.assignments] == ["frivillig@example.org"]
+    assert _db.session.scalar(sa.select(sa.func.count(VisitLocation.id)).where(
+        VisitLocation.season_id == season.id, VisitLocation.kind == LocationKind.ATELIER)) == len(ateliers)
+    counted_days = set(_db.session.scalars(sa.select(VisitTap.day).where(VisitTap.location_id == location.id)))
+    assert all(exhibition.opens_on <= counted < day.today for counted in counted_days)
+
+    events = _db.session.scalars(sa.select(ProgrammeEvent).where(ProgrammeEvent.exhibition_id == exhibition.id)).all()
+    assert len(events) == len(exhibitions.LIVE_PROGRAMME)
+    assert all(exhibition.opens_on <= event.starts_at.astimezone(open_call.OSLO).date() <= exhibition.closes_on
+               for event in events)
+    assert any(event.has_signup and event.signups for event in events)

@@ -1,16 +1,20 @@
-"""The demo orchestra: the 2017 season of the annual report, the 2018 waiting list, and a second load adds nothing."""
+"""The demo orchestra: the 2017 season of the annual report, next year's season open for registration with its
+waiting list and weekends, and a second load adds nothing."""
 
 import time
 from collections import Counter
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from kunstvest.demo import foundation, orchestra
+from kunstvest.demo.days import DemoDay
 from kunstvest.extensions import db as _db
 from kunstvest.orchestra.models import (Attendance, AttendanceStatus, ConsentPurpose, ConsentRecord, ConsentText,
                                         Enrolment, EnrolmentStatus, EventKind, EventStaff, Group, HealthInfo,
                                         OrchestraEvent, OrchestraSeason, Reply, SessionKind, StaffRole)
+from kunstvest.orchestra.services import check_age, registration_season
 from kunstvest.reference.models import Season
 
 
@@ -41,7 +45,7 @@ def demo(db):
 def test_the_second_load_adds_nothing(demo_loaded_twice):
     _, first, second = demo_loaded_twice
     assert second == first
-    assert first["orchestra_children"] == 52 + 1 + len(orchestra.APPLICANTS_2018)
+    assert first["orchestra_children"] == 52 + 52 + 1 + len(orchestra.APPLICANTS_NEXT)
 
 
 def test_2017_has_52_members_29_aged_12_to_18_and_23_under_12(demo):
@@ -107,17 +111,38 @@ def test_consent_versions_health_and_the_demo_family(demo):
     on_v2 = {record.child_id for record in photos_web if record.consent_text.version == 2}
     assert on_v1 - on_v2, "some guardians have not answered the new photo text"
     assert any(not record.is_given for record in records)
-    assert 0 < _db.session.scalar(sa.select(sa.func.count(HealthInfo.id))) < 10
+    assert _db.session.scalar(sa.select(sa.func.count(HealthInfo.id))) == 2 * len(orchestra.HEALTH)  # 2017, next year
 
     children = {f"{guardianship.child.first_name}": guardianship.child.id
                 for guardianship in _demo_guardianships()}
     assert set(children) == {"Emil", "Ida"}
     members = {enrolment.child_id for enrolment in _enrolments(2017)}
-    waiting = _enrolments(2018, EnrolmentStatus.WAITLISTED)
+    next_year = DemoDay.of().next_year
+    waiting = _enrolments(next_year, EnrolmentStatus.WAITLISTED)
     assert children["Emil"] in members
     assert {(enrolment.child_id, enrolment.instrument) for enrolment in waiting} >= {(children["Ida"], "viola")}
     assert {enrolment.instrument for enrolment in waiting} == {"viola", "violin"}
-    assert _season(2018).is_registration_open and not _season(2017).is_registration_open
+    assert _season(next_year).is_registration_open and not _season(2017).is_registration_open
+
+
+def test_next_year_is_open_to_children_aged_8_to_18_today_and_has_weekends_ahead(demo):
+    day = DemoDay.of()
+    season = _season(day.next_year)
+    assert registration_season() == season
+    assert (season.starts_on, season.ends_on) == (date(day.next_year, 1, 1), date(day.next_year, 12, 31))
+    nine_today = day.today.replace(year=day.today.year - 9, day=min(day.today.day, 28))
+    check_age(date_of_birth=nine_today, orchestra_season=season)  # raises when the child is out of range
+    members = _enrolments(day.next_year)
+    assert len(members) == 52
+    assert all(8 <= _age_on(enrolment.child.date_of_birth, season.starts_on) <= 18 for enrolment in members)
+    assert all(enrolment.decided_at <= day.now for enrolment in members)
+    events = _db.session.scalars(sa.select(OrchestraEvent).where(OrchestraEvent.orchestra_season_id == season.id)
+                                 .order_by(OrchestraEvent.starts_on)).all()
+    weekends = [event for event in events if event.kind == EventKind.REHEARSAL_WEEKEND]
+    assert len(weekends) == 7 and all(event.starts_on.weekday() == 5 and event.starts_on > day.today
+                                      for event in weekends)
+    assert all(event.starts_on.year == event.reply_deadline.year == day.next_year for event in events)
+    assert any(event.kind == EventKind.CONCERT and event.is_public for event in events)
 
 
 def _demo_guardianships():
