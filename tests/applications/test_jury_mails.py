@@ -96,3 +96,10 @@ def test_the_audit_log_says_in_words_that_a_juror_was_mailed():
     from kunstvest.applications.reviewing import JUROR_MAILED
 
     assert action_label(JUROR_MAILED) == "Juror emailed that the jury has started"
+
+
+def test_the_call_page_says_before_the_move_that_the_jurors_will_be_mailed(client, login, db, closed_call):
+    login(Role.ADMIN)
+    page = client.get(f"/applications/admin/calls/{closed_call.id}").get_data(as_text=True)
+    assert "Moving the call to jurying emails its 2 jurors that the scoring has opened." in page
+    assert _jury_mails(db) == [], "nothing is mailed by looking"

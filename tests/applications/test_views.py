@@ -53,6 +53,15 @@ def test_the_call_page_shows_the_image_limits_before_upload(client, db):
     assert "at least 1200 pixels on the long side" in page and "at most 40 megapixels" in page
 
 
+@pytest.mark.parametrize(("low", "high", "said"), [
+    (3, 6, "Between 3 and 6 works, each with"), (3, 3, "3 works, each with"), (1, 1, "1 work, with an image")])
+def test_the_call_page_says_how_many_works_without_between_3_and_3(client, db, low, high, said):
+    factories.make_call(min_works=low, max_works=high)
+    db.session.commit()
+    page = client.get("/applications/").get_data(as_text=True)
+    assert said in page and f"Between {low} and {low} " not in page
+
+
 def test_an_artist_applies_with_a_work_and_submits_once(artist_client, db, app):
     client, artist, call = artist_client
     assert client.post("/applications/my/start").status_code == 302
