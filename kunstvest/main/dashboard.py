@@ -16,7 +16,7 @@ from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.extensions import db
 from kunstvest.ateliers.services import accepted_season_of
 from kunstvest.main import todos
-from kunstvest.main.season import season_now
+from kunstvest.main.season import exhibition_now
 from kunstvest.main.todos import Todo
 
 KUNST_RETT_VEST = "kunst-rett-vest"
@@ -46,7 +46,7 @@ def _admin_panel() -> Panel:
     project = db.session.scalar(sa.select(Project).where(Project.code == KUNST_RETT_VEST))
     today = datetime.now(OSLO).date()
     warnings = [str(warning.message) for warning in host_warnings(project=project, today=today)] if project else []
-    exhibition = season_now(today).exhibition
+    exhibition = exhibition_now(today, project)  # the admin's links need the exhibition, not the concerts
     season_links = [
         (_l("Side programme %(year)s", year=exhibition.year), "exhibitions.admin_programme",
          {"exhibition_id": exhibition.id}),
@@ -56,7 +56,8 @@ def _admin_panel() -> Panel:
         (_l("Sales %(year)s", year=exhibition.year), "ateliers.admin_sales_index", {"year": exhibition.year}),
     ] if exhibition else []
     return Panel(Role.ADMIN, _l("Secretariat"), warnings=warnings,
-                 todos=todos.admin_todos(today=today, exhibition=exhibition), links=[
+                 todos=todos.admin_todos(exhibition=exhibition, failed_mail=outbox_counts.get(OutboxStatus.FAILED, 0),
+                                         erasures=pending_erasures), links=[
         (_l("Open calls"), "applications.admin_calls"), (_l("Applications by year"), "applications.admin_statistics"),
         (_l("Exhibitions and hosts"), "exhibitions.admin_hosts"), *season_links,
         (_l("Open ateliers"), "ateliers.admin_weekends"), (_l("Count visits"), "ateliers.my_counters"),

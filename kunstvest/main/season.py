@@ -33,8 +33,15 @@ class SeasonNow:
     registration: OrchestraSeason | None = None
 
 
-def _exhibition_now(project: Project, today: date) -> Exhibition | None:
+def _kunst_rett_vest() -> Project | None:
+    return db.session.scalar(sa.select(Project).where(Project.code == KUNST_RETT_VEST))
+
+
+def exhibition_now(today: date, project: Project | None = None) -> Exhibition | None:
     """The exhibition on now or next; else the latest that was (a quiet winter still shows the last one)."""
+    project = project or _kunst_rett_vest()
+    if project is None:
+        return None
     exhibitions = list(db.session.scalars(
         sa.select(Exhibition).join(Season, Exhibition.season_id == Season.id)
         .where(Season.project_id == project.id).order_by(Season.year)))
@@ -50,12 +57,12 @@ def _latest_year(query, up_to: int) -> int | None:
 
 def season_now(today: date) -> SeasonNow:
     """The front page's season, in a fixed number of queries."""
-    project = db.session.scalar(sa.select(Project).where(Project.code == KUNST_RETT_VEST))
+    project = _kunst_rett_vest()
     now = SeasonNow(concerts=orchestra_events.public_events(from_day=today)[:NEXT_CONCERTS],
                     registration=orchestra.registration_season())
     if project is None:
         return now
-    now.exhibition = _exhibition_now(project, today)
+    now.exhibition = exhibition_now(today, project)
     up_to = now.exhibition.year if now.exhibition else today.year
     seasons = sa.select(Season.year).where(Season.project_id == project.id)
     now.programme_year = _latest_year(seasons.join(Exhibition, Exhibition.season_id == Season.id).join(

@@ -16,7 +16,6 @@ from kunstvest.ateliers import counting
 from kunstvest.ateliers.models import AtelierArtist, OpenAteliers
 from kunstvest.auth.models import User
 from kunstvest.common.formatting import day_and_month
-from kunstvest.common.outbox import OutboxMessage, OutboxStatus
 from kunstvest.exhibitions.models import Exhibition
 from kunstvest.extensions import db
 from kunstvest.orchestra import services as orchestra
@@ -38,8 +37,9 @@ def _day(value: date) -> str:
     return day_and_month(value)
 
 
-def admin_todos(*, today: date, exhibition: Exhibition | None) -> list[Todo]:
-    """The call's next step, artists without an atelier, mail that failed and erasures asked for."""
+def admin_todos(*, exhibition: Exhibition | None, failed_mail: int, erasures: int) -> list[Todo]:
+    """The call's next step, artists without an atelier, and the failed mail and erasure requests counted already
+    for the dashboard's facts."""
     todos = []
     call = applications.current_call()
     if call is not None:
@@ -66,13 +66,9 @@ def admin_todos(*, today: date, exhibition: Exhibition | None) -> list[Todo]:
                 todos.append(Todo(ngettext("%(num)d accepted artist has no atelier in the guide yet.",
                                            "%(num)d accepted artists have no atelier in the guide yet.", without),
                                   "ateliers.admin_ateliers", {"year": exhibition.year}))
-    failed = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.FAILED))
-    if failed:
-        todos.append(Todo(ngettext("%(num)d mail could not be sent.", "%(num)d mails could not be sent.", failed),
+    if failed_mail:
+        todos.append(Todo(ngettext("%(num)d mail could not be sent.", "%(num)d mails could not be sent.", failed_mail),
                           "admin.outbox"))
-    erasures = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
-        User.deletion_requested_at.is_not(None), User.erased_at.is_(None)))
     if erasures:
         todos.append(Todo(ngettext("%(num)d person asks to have their data erased.",
                                    "%(num)d people ask to have their data erased.", erasures), "admin.users"))
