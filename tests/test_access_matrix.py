@@ -130,12 +130,18 @@ APPLICATIONS_ARTIST: dict[str, Access] = {
     # GET asks for confirmation, POST removes; the test artist has no application, so there is no work to remove.
     "applications.remove_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
                                       for_roles="404"),
+    # The test artist has no application either, so there is no work to move.
+    "applications.move_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,), for_roles="404"),
     "applications.submit": ARTIST_ACTION,
     "applications.withdraw": ARTIST_ACTION,
     "applications.choose_work": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
                                        for_roles="allowed"),
     "applications.work_image": IMAGE,
     "applications.chosen_work_image": IMAGE,
+    # Only the application's own artist has a receipt; to the test artist it is someone else's: 404.
+    "applications.receipt": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,), for_roles="404"),
+    "applications.receipt_pdf": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.ARTIST.value,),
+                                       for_roles="404"),
 }
 APPLICATIONS_JURY: dict[str, Access] = {
     "applications.jury_index": Access(anonymous=LOGIN, others=FORBIDDEN, roles=(Role.JURY.value,)),

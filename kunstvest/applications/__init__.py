@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from kunstvest.applications import jury, models, personal_data, secretariat, views  # noqa: E402,F401
+from kunstvest.applications import jury, models, personal_data, receipts, secretariat, views  # noqa: E402,F401

@@ -10,11 +10,12 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, FieldList, Form, FormField, HiddenField,
                      RadioField, SelectField, StringField, SubmitField, TextAreaField, ValidationError)
 from wtforms.widgets import HiddenInput
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length, Optional, Regexp,
+                                StopValidation)
 
 from kunstvest.applications.labels import DISCIPLINE_LABELS
 from kunstvest.applications.models import ApplicationStatus, JointRecommendation
-from kunstvest.applications.services import PHASE_LABELS
+from kunstvest.applications.services import PHASE_LABELS, PRICE_MISSING
 from kunstvest.common.date_fields import DayField, season_year
 from kunstvest.common.formatting import date_short
 from kunstvest.common.forms import choices
@@ -55,21 +56,28 @@ class StatementForm(FlaskForm):
     submit = SubmitField(_l("Save statement"))
 
 
+def _dimension_fields() -> tuple:
+    """Width, height and depth in centimetres; made anew per form class so each keeps its own field order."""
+    return (DecimalInput(_l("Width (cm)"), places=1, validators=[Optional()], minimum="0.1", maximum=MAX_DIMENSION_CM),
+            DecimalInput(_l("Height (cm)"), places=1, validators=[Optional()], minimum="0.1", maximum=MAX_DIMENSION_CM),
+            DecimalInput(_l("Depth (cm)"), places=1, validators=[Optional()], minimum="0.1", maximum=MAX_DIMENSION_CM,
+                         description=_l("For objects and sculpture.")))
+
+
+def _image_field() -> FileField:
+    return FileField(_l("Image"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
+                                                          _l("Upload a JPEG, PNG or WebP image."))])
+
+
 class WorkForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     year = IntegerInput(_l("Year"), validators=[Optional()], minimum=1900, maximum=2100)
     technique = StringField(_l("Technique and materials"), validators=[DataRequired(), Length(max=200)],
                             description=_l("E.g. «Oil on canvas» or «Stoneware, glazed»."))
-    width_cm = DecimalInput(_l("Width (cm)"), places=1, validators=[Optional()], minimum="0.1",
-                            maximum=MAX_DIMENSION_CM)
-    height_cm = DecimalInput(_l("Height (cm)"), places=1, validators=[Optional()], minimum="0.1",
-                             maximum=MAX_DIMENSION_CM)
-    depth_cm = DecimalInput(_l("Depth (cm)"), places=1, validators=[Optional()], minimum="0.1",
-                            maximum=MAX_DIMENSION_CM, description=_l("For objects and sculpture."))
+    width_cm, height_cm, depth_cm = _dimension_fields()
     price = DecimalInput(_l("Price (NOK)"), validators=[Optional()], minimum=0, maximum=MONEY_MAX,
                          description=_l("Leave empty if the work is not for sale."))
-    image = FileField(_l("Image"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
-                                                           _l("Upload a JPEG, PNG or WebP image."))])
+    image = _image_field()
     submit = SubmitField(_l("Save work"))
 
 
@@ -86,17 +94,49 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Withdraw application"))
 
 
-class ChosenWorkForm(WorkForm):
+def _for_sale(value) -> bool:
+    """The for-sale radio's value as a bool; anything but «1» or «0» is an invalid choice."""
+    if value in (True, False):
+        return bool(value)
+    if value in ("1", "0"):
+        return value == "1"
+    raise ValueError(value)
+
+
+class ChosenWorkForm(FlaskForm):
+    """The exhibition work in the order people think of it: which work, what it is, then whether it is for sale.
+
+    Not a WorkForm: inherited fields would come first, and a form shows its fields in the order they were made.
+    """
+
     source_work_id = SelectField(_l("Which work?"), coerce=int, description=_l(
         "One of the works you applied with, or a new one. For an applied work, what you leave blank below is taken "
         "from your application."))
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    technique = StringField(_l("Technique and materials"), validators=[Optional(), Length(max=200)])
+    technique = StringField(_l("Technique and materials"), validators=[Optional(), Length(max=200)],
+                            description=_l("E.g. «Oil on canvas» or «Stoneware, glazed»."))
+    year = IntegerInput(_l("Year"), validators=[Optional()], minimum=1900, maximum=2100)
+    width_cm, height_cm, depth_cm = _dimension_fields()
+    image = _image_field()
+    is_for_sale = RadioField(
+        _l("Is the work for sale?"), coerce=_for_sale, default=True,
+        choices=choices([("0", _l("Not for sale")), ("1", _l("For sale, at the price:"))]),
+        validators=[InputRequired(message=_l("Answer whether the work is for sale."))])
+    price = DecimalInput(_l("Price (NOK)"), validators=[Optional()], minimum=0, maximum=MONEY_MAX,
+                         description=_l("For a work you applied with, leave it empty to keep the price you gave."))
     insurance_value = DecimalInput(_l("Insurance value (NOK)"), validators=[InputRequired()], minimum=0,
                                    maximum=MONEY_MAX)
-    is_for_sale = BooleanField(_l("For sale"))
     confirm = BooleanField(_l("I confirm this is the work I will show"))
     submit = SubmitField(_l("Save exhibition work"))
+
+    def validate_price(self, field):
+        if self.is_for_sale.data is False:
+            # Not for sale clears the price, so a price typed before choosing that is dropped rather than checked.
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+        if field.data is None and self.source_work_id.data == 0:
+            raise ValidationError(PRICE_MISSING)
 
 
 # --- jury -------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -274,30 +274,41 @@ JUROR_MAILED = "call.juror_mailed_jury_started"
 
 @dataclass(frozen=True)
 class JuryStart:
-    """The jurors emailed that the jury has started, and those emailed at an earlier start of the same call."""
+    """The jurors emailed that the jury has started, those emailed at an earlier start of the same call, and those
+    whose account is erased (nobody to mail)."""
 
     mailed: list
     mailed_before: list
+    erased: list = field(default_factory=list)
+
+
+def jury_start_plan(*, call: OpenCall) -> JuryStart:
+    """Whom moving the call to jurying would mail (in `mailed`), who was mailed at an earlier start, who is erased."""
+    mailed_before_ids = {event.details.get("juror_id") for event in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == JUROR_MAILED, AuditEvent.object_type == OpenCall.__tablename__,
+                                    AuditEvent.object_id == str(call.id)))}
+    plan = JuryStart(mailed=[], mailed_before=[])
+    for assignment in call.jurors:
+        juror = assignment.juror
+        if juror.id in mailed_before_ids:
+            plan.mailed_before.append(juror)
+        elif juror.erased_at is not None:
+            plan.erased.append(juror)
+        else:
+            plan.mailed.append(juror)
+    return plan
 
 
 def mail_jurors(*, call: OpenCall, actor=None) -> JuryStart:
     """Email each juror of the call, once per call, that the jury has started: how many applications wait for their
     scores, with a link to their jury page. Moving the call to jurying again mails only jurors not mailed yet."""
-    mailed_before_ids = {event.details.get("juror_id") for event in db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == JUROR_MAILED, AuditEvent.object_type == OpenCall.__tablename__,
-                                    AuditEvent.object_id == str(call.id)))}
-    outcome = JuryStart(mailed=[], mailed_before=[])
-    for assignment in call.jurors:
-        juror = assignment.juror
-        if juror.id in mailed_before_ids:
-            outcome.mailed_before.append(juror)
-            continue
+    outcome = jury_start_plan(call=call)
+    for juror in outcome.mailed:
         queue_mail(to=juror.email, template="jury_started", locale=juror.locale,
                    subject=_l("The jury of %(call)s has started", call=call.title), juror=juror, call=call,
                    applications=jury_progress(call=call, juror=juror).total,
                    conflicts=len(suggested_conflicts(call=call, juror=juror)))
         record_audit(actor=actor, action=JUROR_MAILED, target=call, details={"juror_id": juror.id})
-        outcome.mailed.append(juror)
     return outcome
 
 

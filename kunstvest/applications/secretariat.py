@@ -22,8 +22,10 @@ from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.budget.models import Project
 from kunstvest.budget.reports import Report, Table
 from kunstvest.budget.services import active_projects
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.downloads import attachment
+from kunstvest.common.formatting import fixed_formatter
 from kunstvest.common.forms import choices
 from kunstvest.common.links import public_url_for
 from kunstvest.common.models import utcnow
@@ -119,14 +121,9 @@ def admin_edit_call(call_id: int | None):
 @role_required(Role.ADMIN)
 def admin_copy_call(call_id: int):
     source = db.get_or_404(OpenCall, call_id)
-    try:
+    with committed_or_flashed(services.ApplicationError, back=url_for("applications.admin_calls")):
         season = ensure_season(project=source.season.project, year=source.year + 1)
         copy = services.copy_call(source=source, season=season)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("applications.admin_calls"))
-    db.session.commit()
     flash(_("This is a copy of %(title)s as a draft; check the dates and the text.", title=source.title), "success")
     return redirect(url_for("applications.admin_edit_call", call_id=copy.id))
 
@@ -153,7 +150,9 @@ def admin_call(call_id: int):
         waitlist=deciding.waitlist(call=call) if is_published else [],
         without_work=services.accepted_without_chosen_work(call=call) if is_published else [],
         unmailed=deciding.unmailed_decisions(call=call) if is_published else [],
-        closed_at=services.closing_time(call), juror_form=juror_form, confirm_form=ConfirmForm(), **_labels())
+        closed_at=services.closing_time(call), juror_form=juror_form, confirm_form=ConfirmForm(),
+        jury_start=reviewing.jury_start_plan(call=call) if "jurying" in services.next_phases(call) else None,
+        **_labels())
 
 
 @bp.route("/admin/calls/<int:call_id>/phase", methods=["POST"])
@@ -182,6 +181,10 @@ def admin_move_phase(call_id: int):
                 message += " " + ngettext("%(num)d juror was emailed at the earlier start and not again.",
                                           "%(num)d jurors were emailed at the earlier start and not again.",
                                           len(jury_start.mailed_before))
+            if jury_start.erased:
+                message += " " + ngettext("%(num)d juror's account is erased, so no email went to them.",
+                                          "%(num)d jurors' accounts are erased, so no email went to them.",
+                                          len(jury_start.erased))
         flash(message, "success")
     return redirect(url_for("applications.admin_call", call_id=call.id))
 
@@ -191,18 +194,14 @@ def admin_move_phase(call_id: int):
 def admin_close_call(call_id: int):
     """Ask before closing an open call early, naming the drafts that will not be submitted; then close and mail."""
     call = db.get_or_404(OpenCall, call_id)
+    back = url_for("applications.admin_call", call_id=call.id)
     if not services.is_closing_early(call):
         flash(_("The call is not open, so it cannot be closed early."), "info")
-        return redirect(url_for("applications.admin_call", call_id=call.id))
+        return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(services.ApplicationError, back=back):
             closing = services.close_call_early(call=call, actor=current_user)
-        except services.ApplicationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("applications.admin_call", call_id=call.id))
-        db.session.commit()
         if closing.mailed or closing.not_mailed:
             flash(ngettext("The call is closed. %(num)d artist whose draft was not submitted has been emailed.",
                            "The call is closed. %(num)d artists whose drafts were not submitted have been emailed.",
@@ -213,7 +212,7 @@ def admin_close_call(call_id: int):
             flash(ngettext("%(num)d artist with a draft got no email: %(names)s. Tell them yourself.",
                            "%(num)d artists with drafts got no email: %(names)s. Tell them yourself.",
                            len(closing.not_mailed), names=_names_with_reasons(closing.not_mailed)), "warning")
-        return redirect(url_for("applications.admin_call", call_id=call.id))
+        return redirect(back)
     if request.method == "POST":
         abort(400)
     return render_template("applications/admin_close_call.html", call=call, form=form,
@@ -256,17 +255,13 @@ def admin_unassign_juror(call_id: int, user_id: int):
 
 # --- ranking and decisions --------------------------------------------------------------------------------------------
 
-def _jurors_of(call: OpenCall, ranked: list[deciding.RankedApplication]) -> list[User]:
+def _jurors_of(call: OpenCall, ranked: list[deciding.RankedApplication] | list[deciding.RankingRow]) -> list[User]:
     """The call's jurors, and after them anyone taken off the jury whose scores still count."""
     jurors = [assignment.juror for assignment in call.jurors]
     former = {juror_id for entry in ranked for juror_id in entry.juror_scores} - {juror.id for juror in jurors}
     if former:
         jurors += db.session.scalars(sa.select(User).where(User.id.in_(former)).order_by(User.full_name))
     return jurors
-
-
-def _to_discuss(entry: deciding.RankedApplication) -> bool:
-    return entry.is_disagreement or entry.application.is_to_discuss
 
 
 @bp.route("/admin/calls/<int:call_id>/ranking", methods=["GET", "POST"])
@@ -285,18 +280,31 @@ def admin_ranking(call_id: int):
             db.session.commit()
             flash(_("The cut line is applied; decisions made by hand are kept."), "success")
         return redirect(url_for("applications.admin_ranking", call_id=call.id, queue=request.args.get("queue")))
-    ranked = deciding.ranking(call=call)
+    rows = deciding.ranking_rows(call=call)
+    to_discuss = [row for row in rows if row.needs_discussion]
     is_discuss_queue = request.args.get("queue") == "discuss"
-    jurors = _jurors_of(call, ranked)
+    jurors = _jurors_of(call, rows)
+    labels = _labels()
     return render_template(
         "applications/admin_ranking.html", call=call, form=form, publish_form=PublishForm(),
-        ranked=[entry for entry in ranked if _to_discuss(entry)] if is_discuss_queue else ranked,
-        discuss_count=sum(1 for entry in ranked if _to_discuss(entry)), is_discuss_queue=is_discuss_queue,
-        jurors=jurors, counts=deciding.decision_counts(call=call), is_deciding=call.phase == CallPhase.DECIDING,
-        unmailed=deciding.unmailed_decisions(call=call) if call.phase == CallPhase.DECIDING else [],
+        ranked=_with_score_texts(to_discuss if is_discuss_queue else rows, jurors), discuss_count=len(to_discuss),
+        is_discuss_queue=is_discuss_queue, jurors=jurors, counts=deciding.decision_counts(call=call),
+        is_deciding=call.phase == CallPhase.DECIDING,
+        unmailed_count=deciding.unmailed_count(call=call) if call.phase == CallPhase.DECIDING else 0,
         progress={juror.id: reviewing.jury_progress(call=call, juror=juror) for juror in jurors}
         if call.phase == CallPhase.JURYING else {},
-        **{**_labels(), "status_labels": RANKING_STATUS_LABELS})
+        # The id ends the route, so one url_for serves every row.
+        application_url=url_for("applications.admin_application", application_id=0).removesuffix("0"),
+        **{**labels, "discipline_labels": {**labels["discipline_labels"], None: "—"},
+           "status_labels": {key: str(label) for key, label in RANKING_STATUS_LABELS.items()}})
+
+
+def _with_score_texts(rows: list[deciding.RankingRow], jurors: list[User]) -> list[tuple]:
+    """Each row with its jurors' scores, weighted mean and mean z-score as text, each distinct value formatted once."""
+    score, z_score = fixed_formatter(), fixed_formatter(signed=True)
+    juror_ids = [juror.id for juror in jurors]
+    return [(row, [score(row.juror_scores.get(juror_id)) for juror_id in juror_ids], score(row.raw_mean),
+             z_score(row.z_mean)) for row in rows]
 
 
 @bp.route("/admin/applications/<int:application_id>", methods=["GET", "POST"])
@@ -365,13 +373,8 @@ def admin_withdraw(application_id: int):
     call, was_accepted = application.call, application.status == ApplicationStatus.ACCEPTED
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(services.ApplicationError, back=back):
             services.withdraw_application(application=application, actor=current_user)
-        except services.ApplicationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(back)
-        db.session.commit()
         flash(_("The application of %(name)s is withdrawn.", name=application.artist.name), "success")
         if was_accepted and call.phase == CallPhase.PUBLISHED and services.next_on_waitlist(call=call):
             flash(_("A place is free: offer it to the first on the waiting list from the call's page."), "info")
@@ -409,13 +412,8 @@ def admin_promote(call_id: int):
     if expected is None:
         flash(_("The waiting list has changed since the page was shown; check who is first now."), "error")
         return redirect(url_for("applications.admin_promote", call_id=call.id))
-    try:
+    with committed_or_flashed(services.ApplicationError, back=url_for("applications.admin_promote", call_id=call.id)):
         promoted = services.promote_from_waitlist(call=call, actor=current_user, expected=expected)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("applications.admin_promote", call_id=call.id))
-    db.session.commit()
     if promoted is None:
         flash(_("The waiting list is empty."), "error")
     elif (reason := services.why_no_mail(promoted.artist)) is None:
@@ -436,13 +434,8 @@ def admin_publish(call_id: int):
     if not form.validate_on_submit():
         flash(_("Tick «I have checked the decisions» to publish them."), "error")
         return redirect(url_for("applications.admin_ranking", call_id=call.id))
-    try:
+    with committed_or_flashed(services.ApplicationError, back=url_for("applications.admin_ranking", call_id=call.id)):
         outcome = deciding.publish_decisions(call=call, actor=current_user)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("applications.admin_ranking", call_id=call.id))
-    db.session.commit()
     flash(ngettext("The decisions are published: %(num)d email queued.",
                    "The decisions are published: %(num)d emails queued.", outcome.queued), "success")
     if outcome.unmailed:
@@ -488,22 +481,16 @@ def _decision_mailto(application: Application) -> str:
 def admin_mail_decision(application_id: int):
     application = db.get_or_404(Application, application_id)
     form = MailDecisionForm(prefix=f"a{application.id}")
-    back = redirect(url_for("applications.admin_unmailed", call_id=application.call_id,
-                            _anchor=f"application-{application.id}"))
+    back = url_for("applications.admin_unmailed", call_id=application.call_id, _anchor=f"application-{application.id}")
     if not form.validate_on_submit():
         flash(_("Enter the email address of %(name)s.", name=application.artist.name), "error")
-        return back
+        return redirect(back)
     email = form.email.data
-    try:
+    with committed_or_flashed(services.ApplicationError, back=back):
         deciding.mail_decision_to(application=application, email=email, actor=current_user)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return back
-    db.session.commit()
     flash(_("The decision for %(name)s is queued to %(email)s.", name=application.artist.name, email=email),
           "success")
-    return back
+    return redirect(back)
 
 
 # --- exports and figures ----------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import sqlalchemy as sa
@@ -34,6 +33,7 @@ from kunstvest.applications.models import (
 from kunstvest.common.audit import record_audit
 from kunstvest.common.models import to_money, utcnow
 from kunstvest.common.outbox import queue_mail
+from kunstvest.common.storage import Storage
 from kunstvest.extensions import db
 
 if TYPE_CHECKING:  # reviewing.py imports this module
@@ -405,6 +405,34 @@ def remove_work(*, application: Application, work: Work, actor=None, return_to_d
     return goes_back
 
 
+MOVES = {"up": -1, "down": 1}
+
+
+def move_work(*, work: Work, direction: str, now: datetime | None = None) -> int | None:
+    """Swap a work with its neighbour above or below; its new place (1 = first), or None when already at that end."""
+    application = work.application
+    _require_editable(application, now)
+    works = sorted(application.works, key=lambda w: w.position)
+    place = works.index(work) + MOVES[direction]
+    if not 0 <= place < len(works):
+        return None
+    neighbour = works[place]
+    mine, theirs = work.position, neighbour.position
+    try:
+        with db.session.begin_nested():
+            # (application_id, position) is unique at every flush: park the work outside the order while they swap.
+            work.position = -1
+            db.session.flush()
+            neighbour.position = mine
+            db.session.flush()
+            work.position = theirs
+            db.session.flush()
+    except IntegrityError:
+        # A move in another tab or a double click got there first.
+        raise ApplicationError(_l("The order of the works changed meanwhile; look at it again and try once more."))
+    return place + 1
+
+
 def is_returned_to_draft(application: Application) -> bool:
     """True for a draft that was submitted once: it went back below the minimum of works and keeps its reference."""
     return application.status == ApplicationStatus.DRAFT and application.reference is not None
@@ -577,10 +605,10 @@ def promote_from_waitlist(*, call: OpenCall, actor, expected: Application | None
 
 # --- images ----------------------------------------------------------------------------------------------------------
 
-def save_image(*, stream: BinaryIO, limits: "images.ImageLimits", root: Path) -> ImageFile:
+def save_image(*, stream: BinaryIO, limits: "images.ImageLimits", store: Storage) -> ImageFile:
     """Check, clean and store an uploaded image; the same picture uploaded twice is stored once."""
     processed = images.process_image(stream, limits=limits)
-    images.store_image(processed, root=root)
+    images.store_image(processed, store=store)
     image = db.session.scalar(sa.select(ImageFile).where(ImageFile.sha256 == processed.sha256))
     if image is None:
         image = ImageFile(sha256=processed.sha256, width=processed.width, height=processed.height)
@@ -591,11 +619,21 @@ def save_image(*, stream: BinaryIO, limits: "images.ImageLimits", root: Path) ->
 
 # --- the chosen work ------------------------------------------------------------------------------------------------
 
+PRICE_MISSING = _l("Give the price the work is for sale at, or choose «Not for sale».")
+
+
+class PriceMissing(ApplicationError):
+    """An exhibition work offered for sale without a price, neither given nor applied with."""
+
+
 def save_chosen_work(*, application: Application, source_work: Work | None = None, title: str,
                      year: int | None = None, technique: str = "", width_cm=None, height_cm=None, depth_cm=None,
                      price=None, insurance_value=None, is_for_sale: bool = True, image: ImageFile | None = None,
                      confirm: bool = False, now: datetime | None = None) -> ChosenWork:
-    """Record the accepted artist's one exhibition work (an applied work or a new one), confirmed by the deadline."""
+    """Record the accepted artist's one exhibition work (an applied work or a new one), confirmed by the deadline.
+
+    A work for sale needs a price (for an applied work, the one it was applied with will do); one not for sale has none.
+    """
     now = now or utcnow()
     if visible_status(application) != ApplicationStatus.ACCEPTED:
         raise ApplicationError(_l("Only accepted artists choose an exhibition work."))
@@ -614,6 +652,10 @@ def save_chosen_work(*, application: Application, source_work: Work | None = Non
         price = price if price is not None else source_work.price
     if not title or not technique:
         raise ApplicationError(_l("Give the work's title and technique."))
+    if not is_for_sale:
+        price = None
+    elif price is None:
+        raise PriceMissing(PRICE_MISSING)
     image = image or (source_work.image if source_work is not None else None)
     chosen = application.chosen_work
     if image is None and (chosen is None or chosen.image is None):

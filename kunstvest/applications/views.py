@@ -1,6 +1,6 @@
 """The artist's side of the open call: the public call page, profile, application, works, the chosen work, images."""
 
-from pathlib import Path
+import io
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -18,6 +18,7 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
+from kunstvest.common.storage import storage
 from kunstvest.extensions import db
 from kunstvest.reference.models import Municipality
 
@@ -151,7 +152,7 @@ def _uploaded_image(field):
     """The uploaded image checked, cleaned and stored; None when no file was chosen."""
     if not field.data or not getattr(field.data, "filename", ""):
         return None
-    return services.save_image(stream=field.data.stream, limits=_limits(), root=Path(current_app.config["UPLOAD_DIR"]))
+    return services.save_image(stream=field.data.stream, limits=_limits(), store=storage())
 
 
 def _dimensions(form) -> dict:
@@ -222,6 +223,28 @@ def remove_work(work_id: int):
                            work=work, form=form, returns_to_draft=returns_to_draft)
 
 
+@bp.route("/my/works/<int:work_id>/move", methods=["POST"])
+@role_required(Role.ARTIST)
+def move_work(work_id: int):
+    """Move a work one place up or down in the application's order (`direction` in the form)."""
+    application = _my_current_application()
+    work = next((w for w in application.works if w.id == work_id), None)
+    if work is None:
+        abort(404)
+    direction = request.form.get("direction")
+    if direction not in services.MOVES:
+        abort(400)
+    try:
+        place = services.move_work(work=work, direction=direction)
+    except services.ApplicationError as error:
+        return _refused(error)
+    db.session.commit()
+    if place is not None:
+        flash(_("«%(title)s» is now work %(place)d of %(count)d.", title=work.title, place=place,
+                count=len(application.works)), "success")
+    return redirect(url_for("applications.my_application", _anchor=f"work-{work.id}"))
+
+
 @bp.route("/my/submit", methods=["POST"])
 @role_required(Role.ARTIST)
 def submit():
@@ -271,8 +294,6 @@ def choose_work():
     if request.method == "GET" and chosen is not None:
         form.source_work_id.data = chosen.source_work_id or 0
         form.confirm.data = chosen.confirmed_at is not None
-    elif request.method == "GET":
-        form.is_for_sale.data = True
     if form.validate_on_submit():
         source = next((w for w in application.works if w.id == form.source_work_id.data), None)
         try:
@@ -281,6 +302,9 @@ def choose_work():
                 year=form.year.data, technique=(form.technique.data or "").strip(), price=form.price.data,
                 insurance_value=form.insurance_value.data, is_for_sale=form.is_for_sale.data,
                 image=_uploaded_image(form.image), confirm=form.confirm.data, **_dimensions(form))
+        except services.PriceMissing as error:
+            db.session.rollback()
+            form.price.errors.append(str(error))
         except (images.ImageRejected, services.ApplicationError) as error:
             db.session.rollback()
             form.image.errors.append(str(error))
@@ -300,20 +324,17 @@ def _send_image(image, rendition: str):
     if image is None:
         abort(404)
     try:
-        path = images.image_path(root=Path(current_app.config["UPLOAD_DIR"]), sha256=image.sha256,
-                                 rendition=rendition)
-    except ValueError:
-        abort(404)
-    if not path.exists():
+        content = storage().get(images.image_key(sha256=image.sha256, rendition=rendition))
+    except (KeyError, ValueError):
         abort(404)
     # No download name: in blind mode not even a file name may point to the artist. Nor a time: the file's
     # modification time is its upload time, so the ETag is the content's hash and there is no Last-Modified.
-    response = send_file(path, mimetype="image/jpeg", max_age=3600, conditional=False,
+    response = send_file(io.BytesIO(content), mimetype="image/jpeg", max_age=3600, conditional=False,
                          etag=f"{image.sha256}-{rendition}")
     for header in ("Content-Disposition", "Last-Modified"):
         response.headers.pop(header, None)
     try:
-        response = response.make_conditional(request, accept_ranges=True, complete_length=path.stat().st_size)
+        response = response.make_conditional(request, accept_ranges=True, complete_length=len(content))
     except RequestedRangeNotSatisfiable:
         response.close()
         raise

@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from kunstvest.common.date_fields import DayField, season_year
 from kunstvest.common.formatting import weekday_and_day
-from kunstvest.common.number_fields import IntegerInput, LatitudeInput, LongitudeInput
+from kunstvest.common.number_fields import IntegerInput, LatitudeInput, LongitudeInput, current_locale
+from kunstvest.common.numbers import number_marks
 
 HOURS_PREFIX = "hours_"
 MAX_DAYS = 6
@@ -48,6 +49,10 @@ class AtelierForm(FlaskForm):
         "Steps, wheelchair access, parking, toilet: what visitors should know before they come."))
     description = TextAreaField(_l("About the atelier (optional)"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save atelier"))
+
+    def decimal_mark(self) -> str:
+        """The decimal mark the coordinates are written with (a comma in bokmål), for the map that fills them in."""
+        return number_marks(current_locale())[0]
 
     def hours_fields(self) -> list[tuple]:
         """(day, opens field, closes field) for each day of the weekends, in order."""

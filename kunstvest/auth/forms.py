@@ -27,7 +27,7 @@ class RegisterForm(FlaskForm):
         ("artist", _l("An artist (Kunst rett vest)")),
         ("guardian", _l("A parent or guardian (youth orchestra)")),
         ("none", _l("Neither: the secretariat will give me a role")),
-    ]), default="artist", validators=[DataRequired()])
+    ]), validators=[DataRequired(message=_l("Choose what you are registering as."))])
     submit = SubmitField(_l("Create account"))
 
 

@@ -33,6 +33,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
+    # Links such as «Register a child» or «Apply» say what the visitor came for; the form still lets them change it.
+    if request.method == "GET" and request.args.get("as") in {choice.value for choice in form.role.choices}:
+        form.role.data = request.args["as"]
     if form.validate_on_submit():
         role = None if form.role.data == "none" else Role(form.role.data)
         try:

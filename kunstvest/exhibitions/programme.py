@@ -163,6 +163,11 @@ def save_event(*, exhibition: Exhibition, event: ProgrammeEvent | None = None, k
     return event
 
 
+def is_erased(signup: Signup) -> bool:
+    """Whether the sign-up was erased at its holder's request: it keeps its seats, but has no address to mail."""
+    return signup.email.endswith(ERASED_DOMAIN)
+
+
 @dataclass(frozen=True)
 class EventCancellation:
     cancelled: list[Signup]  # the sign-ups that were active
@@ -180,7 +185,7 @@ def cancel_event(*, event: ProgrammeEvent, actor) -> EventCancellation:
     mailed = 0
     for signup in active:
         signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
-        if signup.email.endswith(ERASED_DOMAIN):
+        if is_erased(signup):
             continue
         queue_mail(to=signup.email, template="signup_event_cancelled", locale=signup.locale,
                    subject=_l("Cancelled: %(title)s", title=event.title), signup=signup, event=event)
@@ -275,8 +280,8 @@ def signup_by_token(token: str) -> Signup | None:
 
 
 def cancel_signup(*, signup: Signup, cancelled_by=None) -> list[Signup]:
-    """Cancel a sign-up (by its holder, or by an admin on their behalf), email its holder either way, and move the
-    waiting list up.
+    """Cancel a sign-up (by its holder, or by an admin on their behalf), email its holder either way unless the
+    sign-up is erased, and move the waiting list up.
 
     Returns the sign-ups promoted from the waiting list.
     """
@@ -289,18 +294,20 @@ def cancel_signup(*, signup: Signup, cancelled_by=None) -> list[Signup]:
     db.session.flush()
     if cancelled_by is not None:
         record_audit(actor=cancelled_by, action="programme.signup_cancelled", target=signup)
-        queue_mail(to=signup.email, template="signup_cancelled", locale=signup.locale,
-                   subject=_l("Your sign-up is cancelled: %(title)s", title=event.title), signup=signup, event=event)
+        template, subject = "signup_cancelled", _l("Your sign-up is cancelled: %(title)s", title=event.title)
     else:
-        queue_mail(to=signup.email, template="signup_cancel_confirmed", locale=signup.locale,
-                   subject=_l("You have cancelled your sign-up: %(title)s", title=event.title), signup=signup,
+        template, subject = "signup_cancel_confirmed", _l("You have cancelled your sign-up: %(title)s",
+                                                          title=event.title)
+    if not is_erased(signup):
+        queue_mail(to=signup.email, template=template, locale=signup.locale, subject=subject, signup=signup,
                    event=event)
     return promote_waiting_list(event=event)
 
 
 def promote_waiting_list(*, event: ProgrammeEvent) -> list[Signup]:
     """Give free seats to the waiting list in order of arrival; a party too large for the seats left keeps its place
-    while those behind it whose seats fit move up. Each promoted person is emailed. The caller holds the event lock.
+    while those behind it whose seats fit move up. Each promoted person is emailed, unless the sign-up is erased. The
+    caller holds the event lock.
     """
     if event.is_cancelled or not event.has_signup:
         return []
@@ -315,8 +322,9 @@ def promote_waiting_list(*, event: ProgrammeEvent) -> list[Signup]:
         signup.status, signup.promoted_at = SignupStatus.CONFIRMED, now
         free -= signup.seats
         promoted.append(signup)
-        queue_mail(to=signup.email, template="signup_promoted", locale=signup.locale,
-                   subject=_l("You have a place: %(title)s", title=event.title), signup=signup, event=event)
+        if not is_erased(signup):
+            queue_mail(to=signup.email, template="signup_promoted", locale=signup.locale,
+                       subject=_l("You have a place: %(title)s", title=event.title), signup=signup, event=event)
     db.session.flush()
     return promoted
 

@@ -128,6 +128,14 @@ def admin_cancel_signup(signup_id: int):
         flash(ngettext("The sign-up of %(name)s is cancelled; %(num)d moved up from the waiting list.",
                        "The sign-up of %(name)s is cancelled; %(num)d moved up from the waiting list.",
                        len(promoted), name=signup.name), "success")
+        if promoted:
+            flash(ngettext("%(num)d person who moved up has been emailed.",
+                           "%(num)d people who moved up have been emailed.",
+                           sum(not programme.is_erased(each) for each in promoted)), "success")
+        if erased := sum(map(programme.is_erased, [signup, *promoted])):
+            flash(ngettext("%(num)d sign-up was erased at its holder's request, so no email went to it.",
+                           "%(num)d sign-ups were erased at their holders' request, so no email went to them.",
+                           erased), "info")
     return redirect(url_for("exhibitions.admin_event_signups", event_id=signup.event_id))
 
 

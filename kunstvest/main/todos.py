@@ -103,10 +103,12 @@ def artist_todos(*, user: User) -> list[Todo]:
 
 
 def guardian_todos(*, user: User, today: date) -> list[Todo]:
-    """Consents to answer and offered places to accept, per child."""
+    """Consents to answer and offered places to accept, per child; a new guardian is asked to register a child."""
     children = orchestra.children_of(user=user)
     if not children:
-        return []
+        season = orchestra.registration_season()
+        return [Todo(_l("Register your child for the season %(year)s.", year=season.year),
+                     "orchestra.register_child")] if season is not None else []
     todos = []
     states, asked = orchestra.consent_state(children=children), orchestra.current_texts().keys()
     for child in children:

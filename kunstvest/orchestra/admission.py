@@ -357,12 +357,15 @@ class Reregistration:
     offered: list[Enrolment] = field(default_factory=list)
     aged_out: list[Enrolment] = field(default_factory=list)  # last season's places of members now too old
     already_enrolled: int = 0
+    guardians_mailed: int = 0
 
 
 def _members(orchestra_season: OrchestraSeason) -> list[Enrolment]:
+    """The season's members; an anonymised child (no guardian left) is nobody to offer a place to or to mail."""
     return list(db.session.scalars(
         sa.select(Enrolment).join(Enrolment.child)
-        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.status == EnrolmentStatus.ADMITTED)
+        .where(Enrolment.orchestra_season_id == orchestra_season.id, Enrolment.status == EnrolmentStatus.ADMITTED,
+               Child.anonymised_at.is_(None))
         .order_by(Child.last_name, Child.first_name, Child.id)))
 
 
@@ -399,9 +402,9 @@ def open_reregistration(*, from_season: OrchestraSeason, to_season: OrchestraSea
         outcome.offered.append(enrolment)
     db.session.flush()
     for enrolment in outcome.offered:
-        _mail_guardians(enrolment, template="orchestra_reregister",
-                        subject=_l("Keep %(child)s's place in Vestregionens Ungdomssymfonikere",
-                                   child=enrolment.child.first_name))
+        outcome.guardians_mailed += _mail_guardians(
+            enrolment, template="orchestra_reregister",
+            subject=_l("Keep %(child)s's place in Vestregionens Ungdomssymfonikere", child=enrolment.child.first_name))
     record_audit(actor=actor, action="orchestra.reregistration_opened", target=to_season,
                  details={"from_season": from_season.id, "offered": len(outcome.offered),
                           "aged_out": len(outcome.aged_out)})

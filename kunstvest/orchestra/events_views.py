@@ -13,6 +13,7 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import BudgetLine
 from kunstvest.budget.services import budget_lines_with_actuals
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.formatting import money, weekday_and_day
 from kunstvest.common.forms import choices
@@ -221,17 +222,12 @@ def staff_add_staff(orchestra_event_id: int):
 def staff_remove_staff(staff_id: int):
     """Take someone off an event's staff (not once their fee is booked)."""
     staff = db.get_or_404(EventStaff, staff_id)
-    event_id = staff.event_id
+    back = url_for("orchestra.staff_event", orchestra_event_id=staff.event_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committed_or_flashed(events.EventError, back=back):
             events.remove_staff(staff=staff)
-        except events.EventError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("The person is taken off the staff."), "success")
-    return redirect(url_for("orchestra.staff_event", orchestra_event_id=event_id))
+        flash(_("The person is taken off the staff."), "success")
+    return redirect(back)
 
 
 @bp.route("/staff/events/<int:orchestra_event_id>/book-fees", methods=["GET", "POST"])
@@ -241,15 +237,11 @@ def staff_book_fees(orchestra_event_id: int):
     event = db.get_or_404(OrchestraEvent, orchestra_event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        back = url_for("orchestra.staff_event", orchestra_event_id=event.id)
+        with committed_or_flashed(events.EventError, back=back):
             done = events.book_fees(event=event, booked_by=current_user)
-        except events.EventError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_fees_booked_message(done), "success" if done.changes_anything else "info")
-        return redirect(url_for("orchestra.staff_event", orchestra_event_id=event.id))
+        flash(_fees_booked_message(done), "success" if done.changes_anything else "info")
+        return redirect(back)
     planned = events.planned_fee_bookings(event=event)
     season = event.orchestra_season.season
     figures = {figure.line.id: figure for figure in budget_lines_with_actuals(year=season.year,
@@ -367,20 +359,15 @@ def reply(orchestra_event_id: int, child_id: int):
     if child is None or event is None or not events.is_member_of_event(event=event, child=child):
         abort(404)
     form = ReplyForm(prefix=_reply_prefix(event.id, child.id))
-    anchor = f"event-{event.id}-child-{child.id}"
+    back = url_for("orchestra.my_calendar", _anchor=f"event-{event.id}-child-{child.id}")
     if not form.validate_on_submit():
         flash(_("Answer yes or no for %(name)s.", name=child.first_name), "error")
-        return redirect(url_for("orchestra.my_calendar", _anchor=anchor))
-    try:
+        return redirect(back)
+    with committed_or_flashed(events.EventError, back=back):
         events.save_reply(event=event, child=child, is_attending=form.is_attending.data == "yes",
                           note=form.note.data or "", replied_by=current_user, today=events.today_in_oslo())
-    except events.EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Your reply for %(name)s is saved.", name=child.first_name), "success")
-    return redirect(url_for("orchestra.my_calendar", _anchor=anchor))
+    flash(_("Your reply for %(name)s is saved.", name=child.first_name), "success")
+    return redirect(back)
 
 
 @bp.route("/my/calendar-link", methods=["GET", "POST"])

@@ -240,9 +240,10 @@ def staff_reregistration(orchestra_season_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(ngettext("%(num)d member was offered their place; the guardians have been emailed.",
-                           "%(num)d members were offered their places; the guardians have been emailed.",
-                           len(outcome.offered)), "success")
+            flash(ngettext("%(num)d member was offered their place", "%(num)d members were offered their places",
+                           len(outcome.offered)) + " (" +
+                  ngettext("%(num)d guardian emailed", "%(num)d guardians emailed", outcome.guardians_mailed) + ").",
+                  "success")
         return redirect(url_for("orchestra.staff_reregistration", orchestra_season_id=orchestra_season.id))
     return render_template(
         "orchestra/staff_reregistration.html", orchestra_season=orchestra_season, from_season=from_season,

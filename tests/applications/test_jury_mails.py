@@ -101,5 +101,20 @@ def test_the_audit_log_says_in_words_that_a_juror_was_mailed():
 def test_the_call_page_says_before_the_move_that_the_jurors_will_be_mailed(client, login, db, closed_call):
     login(Role.ADMIN)
     page = client.get(f"/applications/admin/calls/{closed_call.id}").get_data(as_text=True)
-    assert "Moving the call to jurying emails its 2 jurors that the scoring has opened." in page
+    assert "Moving the call to jurying emails 2 jurors that the scoring has opened." in page
     assert _jury_mails(db) == [], "nothing is mailed by looking"
+
+
+def test_the_call_page_counts_only_the_jurors_that_will_be_mailed(client, login, db, closed_call):
+    from kunstvest.common.personal_data import erase_user
+
+    admin = login(Role.ADMIN)
+    ask = next(assignment.juror for assignment in closed_call.jurors if assignment.juror.email == "ask@example.org")
+    erase_user(user=ask, erased_by=admin)
+    db.session.commit()
+    hint = client.get(f"/applications/admin/calls/{closed_call.id}").get_data(as_text=True).split(
+        'id="jury-start-hint">')[1].split("</p>")[0]
+    assert "emails 1 juror that the scoring has opened." in hint
+    assert "1 juror's account is erased, so no email goes to them." in hint
+    client.post(f"/applications/admin/calls/{closed_call.id}/phase", data={"phase": "jurying"})
+    assert [mail.recipient for mail in _jury_mails(db)] == ["bakke@example.org"]

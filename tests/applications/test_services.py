@@ -331,7 +331,7 @@ def test_an_accepted_artist_chooses_and_confirms_one_work(db):
     with pytest.raises(ApplicationError, match="title and technique"):
         services.save_chosen_work(application=accepted, title="A new work without a technique")
     again = services.save_chosen_work(application=accepted, title="Fjord II", technique="Akvarell",
-                                      image=factories.make_image())
+                                      price=Decimal("9000"), image=factories.make_image())
     assert again is chosen and chosen.title == "Fjord II"
     assert [c.title for c in services.exhibition_works(call=call)] == ["Fjord II"]
     with pytest.raises(ApplicationError, match="Only accepted"):

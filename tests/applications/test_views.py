@@ -167,8 +167,9 @@ def test_images_are_shown_only_to_those_allowed(client, login, db, app):
 def _store_real_image(app, db):
     from kunstvest.applications.images import ImageLimits
     from kunstvest.applications.services import save_image
+    from kunstvest.common.storage import storage
 
-    image = save_image(stream=jpeg(), limits=ImageLimits.from_config(app.config), root=Path(app.config["UPLOAD_DIR"]))
+    image = save_image(stream=jpeg(), limits=ImageLimits.from_config(app.config), store=storage())
     db.session.commit()
     return image
 
@@ -190,7 +191,7 @@ def test_decisions_are_hidden_until_published_then_the_artist_chooses_a_work(art
     work = application.works[0]
     response = client.post("/applications/my/exhibition-work", data={
         "source_work_id": str(work.id), "title": work.title, "technique": "Olje", "price": "15000",
-        "insurance_value": "20000", "is_for_sale": "y", "confirm": "y"}, follow_redirects=True)
+        "insurance_value": "20000", "is_for_sale": "1", "confirm": "y"}, follow_redirects=True)
     assert "Your exhibition work is confirmed" in response.get_data(as_text=True)
     db.session.expire_all()
     chosen = db.session.get(Application, application.id).chosen_work
