@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := kunstvest
 
 .PHONY: run test test-sqlite test-postgres install assets translations extract-messages migrate demo \
-        postgres chromium bench worker clean
+        postgres chromium nginx bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -64,22 +64,24 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || \
 	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
 
-test-sqlite: install assets translations chromium
+# Only for `nginx -t` of deploy/nginx/kunstvest.conf in tests/test_deployment.py.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx >/dev/null)
+
+test-sqlite: install assets translations chromium nginx
 	@echo "=== kunstvest test suite on SQLite (with browser tests) ==="
 	$(BIN)/pytest -p no:cacheprovider
 
-test-postgres: install assets translations postgres
+test-postgres: install assets translations postgres nginx
 	@echo "=== kunstvest test suite on PostgreSQL ==="
 	scripts/with-test-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 test: test-sqlite test-postgres
 
+# Every benchmark against its targets, each on a throw-away PostgreSQL cluster; `make bench QUICK=1` for a short run.
 bench: install assets translations postgres
-	scripts/with-test-postgres $(BIN)/python bench/foundation.py
-	scripts/with-test-postgres $(BIN)/python bench/budget_reports.py
-	scripts/with-test-postgres $(BIN)/python bench/open_call.py
-	scripts/with-test-postgres $(BIN)/python bench/visit_taps.py
-	$(BIN)/python bench/image_upload.py
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/kunstvest.sqlite

@@ -29,6 +29,14 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     # Uploaded images live outside static/ and are served only through access checks.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # "local" keeps uploads in UPLOAD_DIR; "s3" puts them in a bucket that every app instance reads (README).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
     IMAGE_MAX_BYTES = 20 * 1024 * 1024
     IMAGE_MIN_LONG_SIDE = 1200
     # Memory per upload grows with pixels: a 24 MP photo peaks near 290 MB in a worker (bench/image_upload.py).
@@ -68,6 +76,8 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    # The guide, wall labels and price list are made after the response that changed them (common/stored_pdfs.py).
+    PDF_BUILD_AFTER_CHANGE = True
     PREFERRED_URL_SCHEME = "http"
     # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (login throttling needs real IPs).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -83,6 +93,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     MAIL_SUPPRESS_SEND = True
+    PDF_BUILD_AFTER_CHANGE = False  # seconds of WeasyPrint per edit; tests/common/test_stored_pdfs.py turns it on
 
 
 class ProductionConfig(Config):
@@ -94,7 +105,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, settings) -> None:
-        """Refuse to start with a development secret, without PUBLIC_URL or, unless allowed, an embedded database."""
+        """Refuse to start with a development secret, without PUBLIC_URL, without a bucket for S3 storage or,
+        unless allowed, an embedded database."""
         secret = settings.get("SECRET_KEY") or ""
         if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY from the environment (at least 32 characters).")
@@ -104,6 +116,11 @@ class ProductionConfig(Config):
         if public_url.scheme not in ("http", "https") or not public_url.netloc:
             raise RuntimeError("ProductionConfig needs PUBLIC_URL, the site's address for links in mail "
                                "(e.g. https://kunstvest.example.no).")
+        backend = settings.get("STORAGE_BACKEND", "local")
+        if backend not in ("local", "s3"):
+            raise RuntimeError("ProductionConfig needs STORAGE_BACKEND 'local' or 's3'.")
+        if backend == "s3" and not settings.get("S3_BUCKET"):
+            raise RuntimeError("ProductionConfig with STORAGE_BACKEND=s3 needs S3_BUCKET.")
 
 
 CONFIGS = {

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import runpy
 import secrets
 import signal
 import socket
@@ -37,6 +38,7 @@ USER_AGENT = "kunstvest-bench/1"
 DEMO_ADMIN_EMAIL = "sekretariat@example.org"
 DEMO_PASSWORD = "kunstvest-demo"
 APP_SPEC = "kunstvest:create_app()"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 
 class BenchError(RuntimeError):
@@ -49,6 +51,20 @@ def load_arguments(description: str, *, clients: int = 8) -> argparse.ArgumentPa
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)")
     parser.add_argument("--clients", type=int, default=clients, help=f"concurrent clients (default {clients})")
     return parser
+
+
+def configured_workers() -> int:
+    """The worker count gunicorn.conf.py gives on this machine (2 × cores + 1, or WEB_CONCURRENCY)."""
+    return runpy.run_path(str(GUNICORN_CONF))["workers"]
+
+
+def target(name: str, value: float | None, goal: float | None, unit: str) -> dict:
+    """One line of a results file's `targets` list, which bench/run.py reads; a ratio must reach `goal`, any
+    other unit (ms, MB) stay at or below it. Without a goal the figure is shown but never fails the run."""
+    if goal is None:
+        return {"name": name, "value": value, "target": None, "unit": unit, "met": None}
+    met = value is not None and (value >= goal if unit == "ratio" else value <= goal)
+    return {"name": name, "value": value, "target": goal, "unit": unit, "met": met}
 
 
 def database_url_from_env() -> str:
@@ -109,6 +125,7 @@ class Server:
     log_path: Path
     app_spec: str
     host: str = HOST
+    access_log_path: Path | None = None
 
     @property
     def base_url(self) -> str:
@@ -122,8 +139,13 @@ class Server:
             return "(no gunicorn log)"
 
 
-def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, str] | None = None) -> Server:
-    """Start gunicorn with sync workers on a free local port, production config, on `database_url`."""
+def start_gunicorn(database_url: str, *, workers: int | None = 2,
+                   extra_env: dict[str, str] | None = None) -> Server:
+    """Start gunicorn with the repository's gunicorn.conf.py on a free local port, production config, on `database_url`.
+
+    `workers` overrides the configuration's worker count; None keeps it (from the cores, or WEB_CONCURRENCY).
+    The error log goes to `log_path`, the access log (with each request's time) to `access_log_path`.
+    """
     port = free_port()
     secret = random_secret(48)
     env = {**os.environ, "DATABASE_URL": database_url, "KUNSTVEST_CONFIG": "production", **(extra_env or {})}
@@ -132,12 +154,15 @@ def start_gunicorn(database_url: str, *, workers: int = 2, extra_env: dict[str, 
     env["SECRET_KEY"] = secret
     env.setdefault("PUBLIC_URL", f"http://{HOST}:{port}")
     log_file = tempfile.NamedTemporaryFile(prefix="kunstvest-gunicorn-", suffix=".log", delete=False)
-    command = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}",
-               "--no-control-socket", "--error-logfile", "-", app_spec]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    access_file = tempfile.NamedTemporaryFile(prefix="kunstvest-gunicorn-", suffix=".access.log", delete=False)
+    command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "-b", f"{HOST}:{port}", "--no-control-socket",
+               *(["-w", str(workers)] if workers is not None else []), app_spec]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=access_file, stderr=log_file,
                                stdin=subprocess.DEVNULL, start_new_session=True)
     log_file.close()
-    return Server(process=process, port=port, log_path=Path(log_file.name), app_spec=app_spec)
+    access_file.close()
+    return Server(process=process, port=port, log_path=Path(log_file.name), app_spec=app_spec,
+                  access_log_path=Path(access_file.name))
 
 
 def stop_gunicorn(server: Server, timeout: float = 10.0) -> None:
@@ -150,6 +175,8 @@ def stop_gunicorn(server: Server, timeout: float = 10.0) -> None:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(timeout=timeout)
     server.log_path.unlink(missing_ok=True)
+    if server.access_log_path is not None:
+        server.access_log_path.unlink(missing_ok=True)
 
 
 def wait_for_health(server: Server, path: str = "/healthz", timeout: float = 20.0) -> None:
@@ -171,9 +198,10 @@ def wait_for_health(server: Server, path: str = "/healthz", timeout: float = 20.
 
 
 @contextmanager
-def running_gunicorn(database_url: str, *, workers: int = 2) -> Iterator[Server]:
+def running_gunicorn(database_url: str, *, workers: int | None = 2,
+                     extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """A healthy gunicorn for the `with` block; prints its log tail if the block fails, and always stops it."""
-    server = start_gunicorn(database_url, workers=workers)
+    server = start_gunicorn(database_url, workers=workers, extra_env=extra_env)
     try:
         wait_for_health(server)
         yield server

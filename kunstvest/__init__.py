@@ -51,7 +51,7 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from kunstvest.common import sqlite_pragmas
+    from kunstvest.common import sqlite_pragmas, storage
     from kunstvest.common.models import render_migration_item
     from kunstvest.extensions import babel, csrf, db, login_manager, mail, migrate
 
@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(app.root_path, "translations"))
+    storage.init_app(app)
 
 
 def register_input_guards(app: Flask) -> None:

@@ -1,12 +1,7 @@
-"""Command-line interface: demo data, users, the outbox worker and backups."""
+"""Command-line interface: demo data, users, the outbox worker, backups and their restore."""
 
 import getpass
-import os
-import shutil
-import sqlite3
-import subprocess
 import time
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from kunstvest.applications.cli import applications_cli
+from kunstvest.common import backups
 from kunstvest.extensions import db
 from kunstvest.orchestra.cli import orchestra_cli
 
@@ -70,29 +66,32 @@ def outbox_send(watch: bool, interval: float) -> None:
 
 
 @click.command("backup")
-@click.option("--to", "target_dir", default=None, help="Folder for the backup file (default BACKUP_DIR).")
+@click.option("--to", "target_dir", default=None, help="Folder for the archive (default BACKUP_DIR).")
 def backup(target_dir: str | None) -> None:
-    """Back up the database: SQLite's online backup, or pg_dump for PostgreSQL."""
-    target = Path(target_dir or current_app.config["BACKUP_DIR"])
-    target.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        path = target / f"kunstvest-{stamp}.sqlite"
-        source = sqlite3.connect(url.database)
-        with sqlite3.connect(path) as copy:
-            source.backup(copy)
-        source.close()
-    elif url.get_backend_name() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise click.ClickException("pg_dump is not installed")
-        path = target / f"kunstvest-{stamp}.dump"
-        libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
-        subprocess.run(["pg_dump", "--format=custom", f"--file={path}", libpq_url], check=True, env=env)
-    else:
-        raise click.ClickException(f"no backup method for {url.get_backend_name()}")
-    click.echo(f"Backup written to {path}")
+    """Back up the database (pg_dump, or SQLite's online backup) and every upload into one .tar archive."""
+    try:
+        outcome = backups.write_backup(folder=Path(target_dir or current_app.config["BACKUP_DIR"]))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {outcome.path}: the {outcome.backend} database and {outcome.uploads} uploads "
+               f"({outcome.upload_bytes / 1_000_000:.1f} MB).")
 
 
-COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup, orchestra_cli, applications_cli)
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data (everything in it is lost).")
+def restore(archive: Path, force: bool) -> None:
+    """Restore the database and every upload from an archive made by `flask backup`."""
+    try:
+        outcome = backups.restore_backup(path=archive, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the {outcome.backend} database ({outcome.rows} rows in {outcome.tables} tables) and "
+               f"{outcome.uploads} uploads from {archive}.")
+    if outcome.uploads_not_in_backup:
+        click.echo(f"{outcome.uploads_not_in_backup} uploads in storage are not in the backup; they were left alone.")
+    click.echo(f"Schema revision of the backup: {outcome.revision or 'none recorded'}; "
+               "run `flask db upgrade` if this release is newer.")
+
+
+COMMAND_GROUPS = (demo_cli, users_cli, outbox_cli, backup, restore, orchestra_cli, applications_cli)

@@ -6,8 +6,13 @@ The suite runs on the database in TEST_DATABASE_URL (PostgreSQL in `make test-po
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
+import time
+import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,6 +89,24 @@ def db(app):
         _empty_all_tables()
         _db.session.remove()
     shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def empty_database_url(app, tmp_path):
+    """The address of a brand-new empty database beside the test database: a SQLite file, or a PostgreSQL database
+    on the same server, dropped afterwards."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    name = f"kunstvest_empty_{uuid.uuid4().hex[:8]}"
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 @pytest.fixture
@@ -248,3 +271,29 @@ def live_server(app, smtp_sink):
     server.shutdown()
     app.config["SERVER_NAME"] = "kunstvest.test"
     app.config["PUBLIC_URL"] = public_url
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's stand-alone S3 server on a free localhost port for the whole session; returns its endpoint URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"moto's S3 server did not start on port {port}")
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

@@ -3,7 +3,6 @@
 import io
 import itertools
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -112,7 +111,7 @@ def make_artist(*, user=None, name: str | None = None, municipality=None, **fiel
 
 
 def make_image(*, stored: bool = False):
-    """An image row; with `stored`, a real JPEG processed and written under UPLOAD_DIR like an upload.
+    """An image row; with `stored`, a real JPEG processed and put in the app's storage like an upload.
 
     Without it there are no files on disk: enough for rules that only need a work to have an image.
     """
@@ -124,12 +123,12 @@ def make_image(*, stored: bool = False):
 
         from kunstvest.applications.images import ImageLimits
         from kunstvest.applications.services import save_image
+        from kunstvest.common.storage import storage
 
         stream = io.BytesIO()
         Image.new("RGB", (1600, 1200), (next(_sequence) % 256, 90, 60)).save(stream, "JPEG")
         stream.seek(0)
-        return save_image(stream=stream, limits=ImageLimits.from_config(current_app.config),
-                          root=Path(current_app.config["UPLOAD_DIR"]))
+        return save_image(stream=stream, limits=ImageLimits.from_config(current_app.config), store=storage())
     image = ImageFile(sha256=f"{next(_sequence):064x}", width=2000, height=1500)
     db.session.add(image)
     db.session.flush()

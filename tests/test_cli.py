@@ -1,5 +1,8 @@
 """CLI commands: demo season, admin creation and backups."""
 
+import json
+import tarfile
+
 import sqlalchemy as sa
 
 from kunstvest.auth.models import Role, User
@@ -42,14 +45,18 @@ def test_backup_writes_a_restorable_file(runner, db, tmp_path):
     result = runner.invoke(args=["backup", "--to", str(tmp_path)])
     assert result.exit_code == 0, result.output
     [backup] = list(tmp_path.iterdir())
-    assert backup.stat().st_size > 10_000
-    if backup.suffix == ".sqlite":
-        engine = sa.create_engine(f"sqlite:///{backup}")
+    assert backup.suffix == ".tar"
+    with tarfile.open(backup) as archive:
+        dump = archive.extractfile(json.loads(archive.extractfile("manifest.json").read())["database"]["member"])
+        (tmp_path / "dump").write_bytes(dump.read())
+    assert (tmp_path / "dump").stat().st_size > 10_000
+    if db.engine.dialect.name == "sqlite":
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'dump'}")
         with engine.connect() as connection:
             assert connection.scalar(sa.text("SELECT count(*) FROM municipalities")) == 15
         engine.dispose()
     else:
-        assert backup.read_bytes().startswith(b"PGDMP")
+        assert (tmp_path / "dump").read_bytes().startswith(b"PGDMP")
 
 
 def test_demo_actuals_reproduce_the_reported_results(runner, db):

@@ -1,10 +1,7 @@
 """Migrations build the same schema as the models, and undo cleanly."""
 
 import os
-import shutil
 import sys
-import tempfile
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -12,25 +9,6 @@ import sqlalchemy as sa
 import kunstvest
 from kunstvest import create_app
 from kunstvest.extensions import db as _db
-
-
-@pytest.fixture
-def empty_database_url(app):
-    """A brand-new empty database on the same server as the test database."""
-    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        folder = tempfile.mkdtemp(prefix="kunstvest-migrations-")
-        yield f"sqlite:///{folder}/empty.sqlite"
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    name = f"migrations_{uuid.uuid4().hex[:8]}"
-    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    server.dispose()
 
 
 def test_upgrade_check_and_downgrade(empty_database_url):

@@ -2,7 +2,7 @@
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
-from kunstvest.applications.reviewing import IN_JURY, weighted_mean
+from kunstvest.applications.reviewing import IN_JURY
 from kunstvest.applications.models import (
     DECISIONS,
     Application,
@@ -18,6 +18,8 @@ from kunstvest.applications.models import (
     ArtistProfile,
     CallPhase,
     Conflict,
+    Criterion,
+    Discipline,
     JointRecommendation,
     OpenCall,
     Review,
@@ -32,9 +34,21 @@ from kunstvest.extensions import db
 from kunstvest.reference.models import Municipality
 
 
-@dataclass
-class RankedApplication:
-    application: Application
+@dataclass(slots=True)
+class RankingRow:
+    """One application as the ranking page shows it: a few columns and its scores, without the ORM entity."""
+
+    application_id: int
+    reference: str | None
+    artist_name: str
+    municipality_name: str | None
+    discipline: Discipline | None
+    is_first_timer: bool | None
+    is_to_discuss: bool
+    joint_recommendation: JointRecommendation | None
+    status: ApplicationStatus
+    is_decision_manual: bool
+    submitted_at: datetime | None
     juror_scores: dict[int, Decimal] = field(default_factory=dict)  # juror id → weighted mean on the rubric's scale
     juror_z: dict[int, float] = field(default_factory=dict)  # juror id → that score as a z-score of the juror's own
     raw_mean: Decimal | None = None
@@ -42,42 +56,65 @@ class RankedApplication:
     is_disagreement: bool = False
     rank: int = 0
 
+    @property
+    def needs_discussion(self) -> bool:
+        return self.is_disagreement or self.is_to_discuss
 
-def _scores_by_review(call: OpenCall) -> dict[tuple[int, int], dict[int, int]]:
-    """Every score of the call's applications in the jury, as (application id, juror id) → {criterion id: value}.
 
-    One query however many applications there are (loading Review.scores would take one per 500 reviews).
+@dataclass(slots=True, kw_only=True)
+class RankedApplication(RankingRow):
+    """A ranking row with its application's ORM entity, for the services that decide on it."""
+
+    application: Application
+
+
+def _weighted_sums(call: OpenCall) -> sa.Result:
+    """Per review of the call's applications in the jury: application id, juror id, Σ weight × score and Σ weight.
+
+    Summed in SQL, one row per review; the division stays in Decimal so the means equal reviewing.weighted_mean's.
     """
-    rows = db.session.execute(
-        sa.select(Review.application_id, Review.juror_id, Score.criterion_id, Score.value)
-        .join(Score.review).join(Application)
-        .where(Application.call_id == call.id, Application.status.in_(IN_JURY)))
-    reviews: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for application_id, juror_id, criterion_id, value in rows:
-        reviews[application_id, juror_id][criterion_id] = value
-    return reviews
+    # Typed so that SQLite's float sums come back as the same two-decimal Decimals as PostgreSQL's numeric.
+    weighted = sa.type_coerce(sa.func.sum(Score.value * Criterion.weight), sa.Numeric(14, 2))
+    weights = sa.type_coerce(sa.func.sum(Criterion.weight), sa.Numeric(14, 2))
+    return db.session.execute(
+        sa.select(Review.application_id, Review.juror_id, weighted, weights)
+        .join(Score, Score.review_id == Review.id).join(Criterion, Criterion.id == Score.criterion_id)
+        .join(Application, Application.id == Review.application_id)
+        .where(Application.call_id == call.id, Application.status.in_(IN_JURY))
+        .group_by(Review.id, Review.application_id, Review.juror_id)
+        # One order of adding up, so that equal scores give equal means to the last digit.
+        .order_by(Review.application_id, Review.juror_id))
 
 
-def ranking(*, call: OpenCall) -> list[RankedApplication]:
+def ranking_rows(*, call: OpenCall) -> list[RankingRow]:
     """Every submitted application ranked by its mean z-score, so a strict and a lenient juror count alike.
 
     Each juror's weighted scores are standardised against that juror's own mean and (population) standard
     deviation; an application's z-score is the mean over the jurors who scored it. Unscored ones come last.
+    Two queries read only the columns the ranking page shows; ranking() adds the ORM entities for deciding.
     """
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.call_id == call.id, Application.status.in_(IN_JURY))
-        .options(lazyload(Application.works), lazyload(Application.chosen_work)))
-    ranked = {application.id: RankedApplication(application) for application in applications}
-    by_juror: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for (application_id, juror_id), values in _scores_by_review(call).items():
-        score = weighted_mean(values, call.criteria)
-        ranked[application_id].juror_scores[juror_id] = score
-        by_juror[juror_id].append((application_id, score))
+    rows = db.session.execute(  # the columns in RankingRow's field order
+        sa.select(Application.id, Application.reference, ArtistProfile.name, Municipality.name,
+                  Application.discipline, Application.is_first_timer, Application.is_to_discuss,
+                  Application.joint_recommendation, Application.status, Application.is_decision_manual,
+                  Application.submitted_at)
+        .join(ArtistProfile, ArtistProfile.id == Application.artist_id)
+        .outerjoin(Municipality, Municipality.id == Application.municipality_id)
+        .where(Application.call_id == call.id, Application.status.in_(IN_JURY)))
+    ranked = {row[0]: RankingRow(*row) for row in rows}
+    by_juror: dict[int, list[tuple[RankingRow, Decimal]]] = defaultdict(list)
+    for application_id, juror_id, weighted, weights in _weighted_sums(call):
+        entry = ranked.get(application_id)
+        if entry is None:  # it entered the jury between the two queries: ranked on the next load
+            continue
+        score = weighted / weights if weights else Decimal(0)
+        entry.juror_scores[juror_id] = score
+        by_juror[juror_id].append((entry, score))
     for juror_id, scores in by_juror.items():
         values = [float(score) for _, score in scores]
         mean, spread = statistics.fmean(values), statistics.pstdev(values)
-        for application_id, score in scores:
-            ranked[application_id].juror_z[juror_id] = (float(score) - mean) / spread if spread else 0.0
+        for (entry, _), value in zip(scores, values):
+            entry.juror_z[juror_id] = (value - mean) / spread if spread else 0.0
     margin = Decimal(call.disagreement_margin)
     for entry in ranked.values():
         if entry.juror_scores:
@@ -85,12 +122,22 @@ def ranking(*, call: OpenCall) -> list[RankedApplication]:
             entry.raw_mean = sum(scores) / len(scores)
             entry.z_mean = statistics.fmean(entry.juror_z.values())
             entry.is_disagreement = max(scores) - min(scores) > margin
+    now = utcnow()
     ordered = sorted(ranked.values(), key=lambda e: (
-        e.z_mean is None, -(e.z_mean or 0.0), -(e.raw_mean or 0), e.application.submitted_at or utcnow(),
-        e.application.id))
+        e.z_mean is None, -(e.z_mean or 0.0), -(e.raw_mean or 0), e.submitted_at or now, e.application_id))
     for rank, entry in enumerate(ordered, start=1):
         entry.rank = rank
     return ordered
+
+
+def ranking(*, call: OpenCall) -> list[RankedApplication]:
+    """ranking_rows() with each application's ORM entity, for the services that decide on them."""
+    applications = {application.id: application for application in db.session.scalars(
+        sa.select(Application).where(Application.call_id == call.id, Application.status.in_(IN_JURY))
+        .options(lazyload(Application.works), lazyload(Application.chosen_work)))}
+    return [RankedApplication(**{column.name: getattr(row, column.name) for column in fields(RankingRow)},
+                              application=applications[row.application_id])
+            for row in ranking_rows(call=call) if row.application_id in applications]
 
 
 def _require_deciding(call: OpenCall) -> None:
@@ -246,13 +293,24 @@ class UnmailedDecision:
     mailed_at: datetime | None = None
 
 
+def _unmailed(query: sa.Select, call: OpenCall) -> sa.Select:
+    """`query` narrowed to the call's decided applications whose artist has no account, or an erased one."""
+    return (query.join(ArtistProfile, ArtistProfile.id == Application.artist_id)
+            .outerjoin(User, User.id == ArtistProfile.user_id)
+            .where(Application.call_id == call.id, Application.status.in_(DECISIONS),
+                   sa.or_(ArtistProfile.user_id.is_(None), User.erased_at.is_not(None))))
+
+
+def unmailed_count(*, call: OpenCall) -> int:
+    """How many decided applicants kunstvest cannot email, in one count."""
+    return db.session.scalar(_unmailed(sa.select(sa.func.count(Application.id)), call))
+
+
 def unmailed_decisions(*, call: OpenCall) -> list[UnmailedDecision]:
     """The decided applicants kunstvest cannot email (no account, or an erased one), by name, each with the address
     the secretariat has since queued their decision to."""
     applications = db.session.scalars(
-        sa.select(Application).join(Application.artist).outerjoin(User, User.id == ArtistProfile.user_id)
-        .where(Application.call_id == call.id, Application.status.in_(DECISIONS),
-               sa.or_(ArtistProfile.user_id.is_(None), User.erased_at.is_not(None)))
+        _unmailed(sa.select(Application), call)
         .options(lazyload(Application.works), lazyload(Application.chosen_work))
         .order_by(ArtistProfile.name, Application.id))
     rows = {application.id: UnmailedDecision(application, str(why_no_mail(application.artist)))

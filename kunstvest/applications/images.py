@@ -1,27 +1,25 @@
 """Uploaded artwork images: checked against the limits, re-encoded as JPEG without metadata, stored by SHA-256.
 
-Pure image processing and file storage: no database and no request. Error messages are lazy, so processing needs
+Pure image processing and storage keys: no database and no request. Error messages are lazy, so processing needs
 no app context; they are translated when shown.
 """
 
 import hashlib
 import io
-import os
 import re
-import shutil
 import struct
-import tempfile
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import partial
-from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import LazyString, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps
+
+from kunstvest.common.storage import Storage
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 RENDITION_LONG_SIDES = {"large": 2000, "medium": 1000, "thumb": 320}
@@ -95,38 +93,24 @@ def process_image(stream: BinaryIO, *, limits: ImageLimits) -> ProcessedImage:
                           renditions=renditions)
 
 
-def store_image(image: ProcessedImage, *, root: Path) -> None:
-    """Write every rendition under `root`; each file appears whole or not at all, and existing files are kept."""
+def store_image(image: ProcessedImage, *, store: Storage) -> None:
+    """Put every rendition in `store`; renditions already there are kept, since the same hash means the same bytes."""
     for name, content in image.renditions.items():
-        path = image_path(root=root, sha256=image.sha256, rendition=name)
-        if path.exists():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        key = image_key(sha256=image.sha256, rendition=name)
+        if not store.exists(key):
+            store.put(key, content, content_type="image/jpeg")
 
 
-def image_path(*, root: Path, sha256: str, rendition: str) -> Path:
-    """Where a rendition of the image with this SHA-256 lives; refuses anything that could leave `root`."""
-    return _image_dir(root=root, sha256=sha256) / f"{_known_rendition(rendition)}.jpg"
+def image_key(*, sha256: str, rendition: str) -> str:
+    """The storage key of a rendition of the image with this SHA-256, "ab/ab…/thumb.jpg"; refuses anything else."""
+    return f"{_image_prefix(sha256)}{_known_rendition(rendition)}.jpg"
 
 
-def delete_image_files(*, root: Path, sha256: str) -> None:
+def delete_image_files(*, store: Storage, sha256: str) -> None:
     """Remove every rendition of the image with this SHA-256; nothing happens if there are none."""
-    directory = _image_dir(root=root, sha256=sha256)
-    shutil.rmtree(directory, ignore_errors=True)
-    try:
-        directory.parent.rmdir()
-    except OSError:
-        pass  # other images share the prefix directory, or it is gone already
+    prefix = _image_prefix(sha256)
+    for key in list(store.keys(prefix)):
+        store.delete(key)
 
 
 def _file_size(size: int, *, rounding: str = ROUND_CEILING) -> str:
@@ -236,10 +220,10 @@ def _jpeg_bytes(image: Image.Image, *, quality: int, progressive: bool) -> bytes
     return buffer.getvalue()
 
 
-def _image_dir(*, root: Path, sha256: str) -> Path:
+def _image_prefix(sha256: str) -> str:
     if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
         raise ValueError(f"Not a SHA-256 hex digest: {sha256!r}")
-    return Path(root) / sha256[:2] / sha256
+    return f"{sha256[:2]}/{sha256}/"
 
 
 def _known_rendition(rendition: str) -> str:

@@ -1,16 +1,16 @@
 """What the open call holds about an artist: exported on request, erased on request (figures are kept)."""
 
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import ngettext
 
 from kunstvest.applications import images
 from kunstvest.applications.models import Application, ChosenWork, ImageFile, Work
 from kunstvest.applications.services import profile_of, visible_status
 from kunstvest.common.personal_data import erasure_notice, personal_data_eraser, personal_data_exporter
+from kunstvest.common.storage import storage
+from kunstvest.common.stored_pdfs import forget_stored_pdfs
 from kunstvest.extensions import db
 
 
@@ -79,12 +79,12 @@ def erase_artist(user) -> None:
             work.title, work.technique, work.image_id = "—", "", None
     db.session.flush()
     _delete_unused_images(image_ids - {None})
+    forget_stored_pdfs()  # the guide, wall labels and price lists name the artist; they are made again on demand
 
 
 def _delete_unused_images(image_ids: set[int]) -> None:
     used = set(db.session.scalars(sa.select(Work.image_id).where(Work.image_id.in_(image_ids)))) | set(
         db.session.scalars(sa.select(ChosenWork.image_id).where(ChosenWork.image_id.in_(image_ids))))
-    root = Path(current_app.config["UPLOAD_DIR"])
     for image in db.session.scalars(sa.select(ImageFile).where(ImageFile.id.in_(image_ids - used))):
-        images.delete_image_files(root=root, sha256=image.sha256)
+        images.delete_image_files(store=storage(), sha256=image.sha256)
         db.session.delete(image)

@@ -17,6 +17,7 @@ from kunstvest.budget.models import Project
 from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
+from kunstvest.common import stored_pdfs
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
 from kunstvest.reference.models import Municipality
@@ -100,6 +101,7 @@ def admin_publish_guide(year: int):
             flash(str(error), "error")
             return redirect(url_for("ateliers.admin_publish_guide", year=year))
         db.session.commit()
+        _guide_published(open_ateliers)
         _flash_published(published)
         return redirect(url_for("ateliers.admin_ateliers", year=year))
     if request.method == "POST":
@@ -237,14 +239,30 @@ def approve_entry():
 # --- the public guide -------------------------------------------------------------------------------------------------
 
 def _guide_context(open_ateliers):
-    """The filter form read from the query string, and the sections it selects."""
+    """The filter form read from the query string, the sections it selects, and a name for that filter."""
     form = GuideFilterForm(formdata=request.args)
     municipalities = services.guide_municipalities(open_ateliers=open_ateliers)
     form.municipality.choices = choices([(0, _("All municipalities")), *((m.id, m.name) for m in municipalities)])
     municipality_id = form.municipality.data if form.validate() and form.municipality.data else None
     sections = services.guide_sections(open_ateliers=open_ateliers, municipality_id=municipality_id,
                                        open_now=utcnow() if form.open_now.data else None)
-    return form, sections
+    return form, sections, f"{municipality_id or 'all'}-{'open-now' if form.open_now.data else 'any-time'}"
+
+
+def _guide_published(open_ateliers) -> None:
+    """Make the guide's PDF once this response has gone out, so that its first download is a stored file.
+
+    Publishing is the one change: from then on the artists' entries are locked.
+    """
+    year = open_ateliers.year
+    stored_pdfs.after_response(lambda: _whole_guide_pdf(year))
+
+
+def _whole_guide_pdf(year: int) -> bytes:
+    open_ateliers = services.open_ateliers_in(year=year)
+    sections = services.guide_sections(open_ateliers=open_ateliers, municipality_id=None, open_now=None)
+    return documents.guide_pdf(open_ateliers=open_ateliers, sections=sections, discipline_labels=_discipline_labels(),
+                               variant="all-any-time")
 
 
 def _may_see_guide(open_ateliers) -> bool:
@@ -258,7 +276,7 @@ def guide(year: int):
     open_ateliers = _open_ateliers_or_404(year)
     if not _may_see_guide(open_ateliers):
         return render_template("ateliers/guide_soon.html", open_ateliers=open_ateliers)
-    form, sections = _guide_context(open_ateliers)
+    form, sections, _variant = _guide_context(open_ateliers)
     markers = services.map_markers(sections)
     return render_template(
         "ateliers/guide.html", open_ateliers=open_ateliers, form=form, sections=sections,
@@ -273,8 +291,8 @@ def guide_pdf(year: int):
     open_ateliers = _open_ateliers_or_404(year)
     if not _may_see_guide(open_ateliers):
         abort(404)
-    _, sections = _guide_context(open_ateliers)
+    _, sections, variant = _guide_context(open_ateliers)
     body = documents.guide_pdf(open_ateliers=open_ateliers, sections=sections,
-                               discipline_labels=_discipline_labels())
+                               discipline_labels=_discipline_labels(), variant=variant)
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=atelierguide-{year}.pdf"})

@@ -1,5 +1,6 @@
 """Jinja filters for money and dates in the visitor's language and the Oslo time zone."""
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
@@ -50,11 +51,31 @@ def fixed(value: Decimal | float | None, places: int = 2, signed: bool = False) 
     if value is None:
         return "—"
     _, group, decimal = _currency_layout(str(get_locale()))
+    return _fixed_text(value, places, signed, group, decimal)
+
+
+def _fixed_text(value: Decimal | float, places: int, signed: bool, group: str, decimal: str) -> str:
     # A float goes through its shortest repr, as in Babel: 16.905 is «16,90», not the binary 16.90500000000000114.
     exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     sign = "-" if rounded < 0 else "+" if signed else ""
     return sign + _digits(rounded, places, group, decimal)
+
+
+def fixed_formatter(places: int = 2, signed: bool = False) -> Callable[[Decimal | float | None], str]:
+    """`fixed` for one request: the locale is looked up once and each distinct value is formatted once."""
+    _, group, decimal = _currency_layout(str(get_locale()))
+    # Keyed by type too: a float and a Decimal of equal value can round differently (see _fixed_text).
+    texts: dict[tuple[type, Decimal | float | None], str] = {(type(None), None): "—"}
+
+    def format_value(value: Decimal | float | None) -> str:
+        key = (value.__class__, value)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _fixed_text(value, places, signed, group, decimal)
+        return text
+
+    return format_value
 
 
 def datetime_short(value) -> str:

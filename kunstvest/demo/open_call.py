@@ -11,7 +11,6 @@ import io
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,6 +37,7 @@ from kunstvest.auth.models import Role, RoleGrant, User
 from kunstvest.auth.services import hash_password
 from kunstvest.budget.services import project_by_code
 from kunstvest.common.models import utcnow
+from kunstvest.common.storage import storage
 from kunstvest.demo import foundation
 from kunstvest.demo.days import OSLO, DemoDay, oslo
 from kunstvest.exhibitions.models import Exhibition
@@ -359,8 +359,7 @@ def _ensure_demo_images() -> list[ImageFile]:
     """A few abstract pictures that every demo work shares, stored as uploads are (files and rows)."""
     rng = random.Random(SEED)  # its own generator: the same pictures, hence the same hashes, on every load
     limits = ImageLimits.from_config(current_app.config)
-    root = Path(current_app.config["UPLOAD_DIR"])
-    return [services.save_image(stream=_abstract_picture(rng), limits=limits, root=root)
+    return [services.save_image(stream=_abstract_picture(rng), limits=limits, store=storage())
             for _ in range(DEMO_IMAGE_COUNT)]
 
 

@@ -13,7 +13,9 @@ from kunstvest.auth.models import Role
 from kunstvest.budget.labels import CATEGORY_LABELS
 from kunstvest.budget.models import BudgetLine, Project
 from kunstvest.budget.services import BookingChange, active_projects, budget_lines_with_actuals
+from kunstvest.common import stored_pdfs
 from kunstvest.common.decorators import role_required
+from kunstvest.common.downloads import attachment
 from kunstvest.common.formatting import date_short, money
 from kunstvest.common.forms import choices
 from kunstvest.exhibitions import bp, documents, services
@@ -43,8 +45,13 @@ def _project_by_code(code: str) -> Project | None:
 
 
 def _pdf(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return attachment(body, filename=filename, content_type="application/pdf")
+
+
+def _documents_changed(exhibition: Exhibition) -> None:
+    """Make the wall labels and price list once this response has gone out, so their next download is stored."""
+    exhibition_id = exhibition.id
+    stored_pdfs.after_response(lambda: documents.build_documents(exhibition_id))
 
 
 # --- hosts and the exhibition -----------------------------------------------------------------------------------------
@@ -120,6 +127,7 @@ def admin_edit_exhibition(exhibition_id: int | None):
             error = str(failure)
         else:
             db.session.commit()
+            _documents_changed(exhibition)
             flash(_("Saved."), "success")
             return redirect(url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id))
     return render_template("exhibitions/admin_exhibition_form.html", form=form, exhibition=exhibition, error=error,
@@ -251,6 +259,7 @@ def admin_placements(exhibition_id: int):
             error = str(failure)
         else:
             db.session.commit()
+            _documents_changed(exhibition)
             flash(_("The placement is saved."), "success")
             return redirect(url_for("exhibitions.admin_placements", exhibition_id=exhibition.id))
     return render_template("exhibitions/admin_placements.html", exhibition=exhibition, entries=entries, form=form,
@@ -264,7 +273,7 @@ def admin_wall_labels(exhibition_id: int):
     exhibition = db.get_or_404(Exhibition, exhibition_id)
     body = documents.wall_labels_pdf(exhibition=exhibition,
                                      entries=services.exhibition_entries(exhibition=exhibition))
-    return _pdf(body, f"wall-labels-{exhibition.year}.pdf")
+    return _pdf(body, _("wall-labels-%(year)s.pdf", year=exhibition.year))
 
 
 @bp.route("/admin/<int:exhibition_id>/price-list.pdf")
@@ -274,7 +283,7 @@ def admin_price_list(exhibition_id: int):
     exhibition = db.get_or_404(Exhibition, exhibition_id)
     body = documents.price_list_pdf(exhibition=exhibition,
                                     entries=services.exhibition_entries(exhibition=exhibition))
-    return _pdf(body, f"price-list-{exhibition.year}.pdf")
+    return _pdf(body, _("price-list-%(year)s.pdf", year=exhibition.year))
 
 
 # --- the public catalogue ---------------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 """The demo open calls: 2017 as in the annual report, 2016 behind it, this year's published, next year's open now,
 and a second load adds nothing."""
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from kunstvest.applications import deciding, services
-from kunstvest.applications.images import RENDITIONS, image_path
+from kunstvest.applications.images import RENDITIONS, image_key
 from kunstvest.applications.models import (
     Application,
     ApplicationStatus,
@@ -21,6 +19,7 @@ from kunstvest.applications.models import (
 )
 from kunstvest.auth.models import Role, User
 from kunstvest.budget.models import Project
+from kunstvest.common.storage import storage
 from kunstvest.demo import open_call
 from kunstvest.demo.days import DemoDay
 from kunstvest.extensions import db as _db
@@ -140,10 +139,9 @@ def test_next_years_call_is_open_and_the_demo_artist_can_apply(demo):
 def test_the_demo_images_are_on_disk_and_shared_by_the_works(demo, app):
     images = _db.session.scalars(sa.select(ImageFile)).all()
     assert len(images) == open_call.DEMO_IMAGE_COUNT
-    root = Path(app.config["UPLOAD_DIR"])
     for image in images:
         assert (image.width, image.height) == open_call.DEMO_IMAGE_SIZE
         for rendition in RENDITIONS:
-            assert image_path(root=root, sha256=image.sha256, rendition=rendition).is_file()
+            assert storage().exists(image_key(sha256=image.sha256, rendition=rendition))
     used = set(_db.session.scalars(sa.select(Work.image_id))) | set(_db.session.scalars(sa.select(ChosenWork.image_id)))
     assert used == {image.id for image in images}

@@ -12,7 +12,8 @@ from flask_babel import force_locale
 from PIL import Image, ImageFile
 
 from kunstvest.applications.images import (RENDITION_LONG_SIDES, ImageLimits, ImageRejected, delete_image_files,
-                                           image_path, process_image, store_image)
+                                           image_key, process_image, store_image)
+from kunstvest.common.storage import LocalStorage
 
 SMALL_LIMITS = ImageLimits(max_bytes=5 * 1024 * 1024, min_long_side=100, max_megapixels=50)
 NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
@@ -50,7 +51,7 @@ def png_claiming(width: int, height: int) -> io.BytesIO:
 def upload(stream, *, root: Path, limits: ImageLimits = SMALL_LIMITS):
     """Process then store, as the upload view does: files are written only for an accepted image."""
     image = process_image(stream, limits=limits)
-    store_image(image, root=root)
+    store_image(image, store=LocalStorage(root))
     return image
 
 
@@ -201,36 +202,36 @@ def test_store_image_writes_four_files_once_and_delete_removes_them(tmp_path):
     directory = tmp_path / image.sha256[:2] / image.sha256
     assert sorted(path.name for path in directory.iterdir()) == [
         "large.jpg", "medium.jpg", "original.jpg", "thumb.jpg"]
-    original = image_path(root=tmp_path, sha256=image.sha256, rendition="original")
+    original = tmp_path / image_key(sha256=image.sha256, rendition="original")
     assert original.read_bytes() == image.renditions["original"]
     inode = original.stat().st_ino
 
-    store_image(image, root=tmp_path)
+    store_image(image, store=LocalStorage(tmp_path))
 
     assert original.stat().st_ino == inode, "an existing file is left alone"
     assert len(list(directory.iterdir())) == 4, "no temporary files are left behind"
-    delete_image_files(root=tmp_path, sha256=image.sha256)
+    delete_image_files(store=LocalStorage(tmp_path), sha256=image.sha256)
     assert list(tmp_path.iterdir()) == []
-    delete_image_files(root=tmp_path, sha256=image.sha256)
+    delete_image_files(store=LocalStorage(tmp_path), sha256=image.sha256)
 
 
 @pytest.mark.parametrize("sha256", ["../" * 21 + "a", "0" * 63 + "/", "A" * 64, "0" * 63, "0" * 65])
 def test_paths_need_a_lowercase_sha256_digest(tmp_path, sha256):
     with pytest.raises(ValueError):
-        image_path(root=tmp_path, sha256=sha256, rendition="original")
+        image_key(sha256=sha256, rendition="original")
     with pytest.raises(ValueError):
-        delete_image_files(root=tmp_path, sha256=sha256)
+        delete_image_files(store=LocalStorage(tmp_path), sha256=sha256)
 
 
 @pytest.mark.parametrize("rendition", ["../original", "huge", "original.jpg", ""])
 def test_paths_need_a_known_rendition(tmp_path, rendition):
     with pytest.raises(ValueError):
-        image_path(root=tmp_path, sha256="0" * 64, rendition=rendition)
+        image_key(sha256="0" * 64, rendition=rendition)
 
 
-def test_image_path_is_two_levels_below_the_root(tmp_path):
+def test_image_key_is_two_levels_deep():
     sha256 = "ab" + "0" * 62
-    assert image_path(root=tmp_path, sha256=sha256, rendition="thumb") == tmp_path / "ab" / sha256 / "thumb.jpg"
+    assert image_key(sha256=sha256, rendition="thumb") == f"ab/{sha256}/thumb.jpg"
 
 
 def test_the_limits_are_described_with_their_numbers(app):

@@ -245,7 +245,7 @@ def test_the_pdf_guide_holds_numbers_addresses_and_artist_names(app, db, season)
     with app.test_request_context():
         body = documents.guide_pdf(open_ateliers=open_ateliers,
                                    sections=services.guide_sections(open_ateliers=open_ateliers),
-                                   discipline_labels={})
+                                   discipline_labels={}, variant="all-any-time")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
     for expected in ["Lier", "1", "Amtmann Bangs gate 7", "2", "Verkstedet", "Gullaugveien 12",

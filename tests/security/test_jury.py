@@ -5,6 +5,7 @@ carry no upload time."""
 import os
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -244,7 +245,7 @@ def test_an_image_has_no_upload_time_and_still_caches_by_etag(client, db, login)
                                              submit=False)
     work = _with_stored_image(application)
     db.session.commit()
-    path = images.image_path(root=current_app.config["UPLOAD_DIR"], sha256=work.image.sha256, rendition="thumb")
+    path = Path(current_app.config["UPLOAD_DIR"]) / images.image_key(sha256=work.image.sha256, rendition="thumb")
     os.utime(path, (1_500_000_000, 1_500_000_000))  # 14 July 2017, 02:40 UTC
     url = f"/applications/works/{work.id}/image/thumb.jpg"
 
