@@ -230,11 +230,16 @@ def authenticate(*, email: str, password: str, ip: str) -> LoginResult:
         return LoginResult(None, _ln("Many failed logins come from your network. Wait %(num)s second and try again.",
                                      "Many failed logins come from your network. Wait %(num)s seconds and try "
                                      "again.", seconds))
-    succeeded = check_password(user=user if user is not None and user.is_active else None, password=password)
+    succeeded = check_password(user=user if user is not None and user.erased_at is None else None, password=password)
     db.session.add(LoginAttempt(email=email, ip=ip, attempted_at=now, succeeded=succeeded))
     if not succeeded:
         record_audit(actor=None, action="login.failed", target=user, details={"email": email}, ip=ip)
         return LoginResult(None, _l("Wrong email or password."))
+    # Past the password, saying why is safe: only the account's owner gets this far.
+    if not user.is_active:
+        record_audit(actor=None, action="login.failed", target=user, details={"email": email, "by": "switched off"},
+                     ip=ip)
+        return LoginResult(None, _l("Your account is switched off. Ask the secretariat if you need it again."))
     if not user.is_verified:
         return LoginResult(None, _l("Confirm your email address first: we have sent you a link. "
                                     "You can ask for a new one below."))
