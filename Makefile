@@ -77,7 +77,9 @@ test-postgres: install assets translations postgres nginx
 	@echo "=== kunstvest test suite on PostgreSQL ==="
 	scripts/with-test-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
 
-test: test-sqlite test-postgres
+# Both suites at once, one per core; each one's output is printed whole when it ends.
+test: install assets translations chromium postgres nginx
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # Every benchmark against its targets, each on a throw-away PostgreSQL cluster; `make bench QUICK=1` for a short run.
 bench: install assets translations postgres

@@ -70,13 +70,24 @@ def app():
     shutil.rmtree(SQLITE_DIR, ignore_errors=True)
 
 
+_SEQUENCES: list[str] = []
+
+
 def _empty_all_tables() -> None:
-    tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
+    """Delete every row, children first; on PostgreSQL restart the id sequences too, as a new database would.
+
+    DELETE and setval take a third of the time of TRUNCATE … RESTART IDENTITY on the few rows a test leaves, which
+    is half a minute over the PostgreSQL run.
+    """
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        _db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(sa.text(f"DELETE FROM {table}"))
+        if not _SEQUENCES:
+            _SEQUENCES.extend(_db.session.scalars(sa.text(
+                "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+                "FROM information_schema.sequences WHERE sequence_schema = current_schema()")))
+        if _SEQUENCES:
+            _db.session.execute(sa.text("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in _SEQUENCES)))
     _db.session.commit()
 
 

@@ -1,7 +1,6 @@
 """The demo orchestra: the 2017 season of the annual report, next year's season open for registration with its
 waiting list and weekends, and a second load adds nothing."""
 
-import time
 from collections import Counter
 from datetime import date
 
@@ -32,14 +31,14 @@ def _age_on(born, day) -> int:
 
 
 @pytest.fixture
-def demo(db):
-    """The foundation, then this module's loader, timed; returns the seconds it took."""
+def demo(db, count_queries):
+    """The foundation, then this module's loader; returns how many SQL statements the loader ran."""
     foundation.load()
     db.session.commit()
-    started = time.perf_counter()
-    orchestra.load()
-    db.session.commit()
-    return time.perf_counter() - started
+    with count_queries() as statements:
+        orchestra.load()
+        db.session.commit()
+    return statements.count
 
 
 def test_the_second_load_adds_nothing(demo_loaded_twice):
@@ -49,8 +48,9 @@ def test_the_second_load_adds_nothing(demo_loaded_twice):
 
 
 def test_2017_has_52_members_29_aged_12_to_18_and_23_under_12(demo):
-    print(f"orchestra demo loaded in {demo:.2f} s")
-    assert demo < 2
+    # Rows go in by the batch: about 2 200 statements for some 110 children with their enrolments, consents and a
+    # season's attendance, where one statement per row would be many times that. (Speed is bench's business.)
+    assert demo < 3_000
     season = _season(2017)
     members = _enrolments(2017)
     ages = [_age_on(enrolment.child.date_of_birth, season.starts_on) for enrolment in members]
