@@ -17,7 +17,7 @@ from kunstvest.common.jobs import job_lock_key, try_job_lock
 from kunstvest.common.models import utcnow
 from kunstvest.common.outbox import OutboxMessage
 from kunstvest.orchestra import admission
-from kunstvest.orchestra.models import EnrolmentStatus, Section
+from kunstvest.orchestra.models import Enrolment, EnrolmentStatus, Section
 from kunstvest.reference.services import ensure_season
 from tests import factories
 
@@ -147,3 +147,20 @@ def test_two_processes_started_at_once_mail_each_draft_once(db):
     assert sum("5 artists reminded of their draft" in output for output in outputs) == 1, outputs
     assert all("5 artists reminded" in output or "Skipped" in output or "0 artists reminded" in output
                for output in outputs), outputs
+
+
+@postgresql_only
+def test_the_staff_button_waits_for_the_nightly_job_and_then_expires_the_offer(english, client, login, db,
+                                                                               due_work):
+    login(Role.ORCHESTRA_STAFF)
+    season_id = db.session.scalar(sa.select(sa.func.max(Enrolment.orchestra_season_id)))
+    key = job_lock_key(admission.EXPIRE_OFFERS_JOB)
+    with db.engine.connect() as nightly_job:
+        nightly_job.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        refused = client.post(f"/orchestra/staff/seasons/{season_id}/expire-offers", follow_redirects=True)
+        nightly_job.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+    assert "The nightly run is expiring offers right now." in refused.get_data(as_text=True)
+    assert _done(db) == NOTHING_DONE
+
+    client.post(f"/orchestra/staff/seasons/{season_id}/expire-offers")
+    assert _done(db) == NOTHING_DONE | DONE_BY["expire-offers"]

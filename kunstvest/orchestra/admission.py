@@ -329,6 +329,10 @@ def _claim_offer(enrolment: Enrolment) -> bool:
     return moved == 1
 
 
+# The lock of `flask orchestra expire-offers` (common/jobs.py), which the staff's button takes too.
+EXPIRE_OFFERS_JOB = "orchestra expire-offers"
+
+
 def expire_offers(*, today: date) -> ExpiryOutcome:
     """Expire offers not answered by their accept-by date, tell the guardians, and offer each place to the next on
     the waiting list; an offer is expired and mailed once however often this runs."""

@@ -25,7 +25,7 @@ def _links_context(base_url: str | None):
 @orchestra_cli.command("expire-offers")
 @click.option("--base-url", envvar="KUNSTVEST_BASE_URL", default=None,
               help="The site's address for the links in the emails, e.g. https://kunstvest.example.org.")
-@one_copy_at_a_time("orchestra expire-offers")
+@one_copy_at_a_time(admission.EXPIRE_OFFERS_JOB)
 def expire_offers_command(base_url: str | None) -> None:
     """Expire offered places not accepted by their date, tell the guardians, and offer the places to the next on the
     waiting list (for cron; running it twice, even on two machines at once, expires and mails nothing twice)."""

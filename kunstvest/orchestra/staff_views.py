@@ -14,6 +14,7 @@ from kunstvest.budget.services import active_projects
 from kunstvest.common.decorators import role_required
 from kunstvest.common.downloads import attachment
 from kunstvest.common.forms import choices, flash_errors
+from kunstvest.common.jobs import try_job_lock
 from kunstvest.common.spreadsheets import XLSX, report_to_xlsx
 from kunstvest.extensions import db
 from kunstvest.orchestra import admission, bp, services
@@ -213,13 +214,18 @@ def staff_offer_next(orchestra_season_id: int):
 def staff_expire_offers(orchestra_season_id: int):
     """Expire the offers past their accept-by date now, rather than waiting for the nightly run."""
     orchestra_season = db.get_or_404(OrchestraSeason, orchestra_season_id)
+    back = redirect(url_for("orchestra.staff_waiting_list", orchestra_season_id=orchestra_season.id))
+    # The same lock as the nightly `flask orchestra expire-offers`, so the two never offer one freed place twice.
+    if not try_job_lock(admission.EXPIRE_OFFERS_JOB):
+        flash(_("The nightly run is expiring offers right now. Look at the waiting list again in a minute."), "info")
+        return back
     outcome = admission.expire_offers(today=admission.today_in_oslo())
     db.session.commit()
     flash(ngettext("%(num)d offer expired", "%(num)d offers expired", len(outcome.expired)) + " (" +
           ngettext("%(num)d guardian emailed", "%(num)d guardians emailed", outcome.guardians_mailed) + "); " +
           ngettext("%(num)d place offered to the next on the waiting list",
                    "%(num)d places offered to the next on the waiting list", len(outcome.offered)) + ".", "success")
-    return redirect(url_for("orchestra.staff_waiting_list", orchestra_season_id=orchestra_season.id))
+    return back
 
 
 # --- re-registration --------------------------------------------------------------------------------------------------
