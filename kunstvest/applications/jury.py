@@ -11,6 +11,7 @@ from kunstvest.applications.forms import ConflictAnswerForm, DeclareConflictForm
 from kunstvest.applications.labels import DISCIPLINE_LABELS
 from kunstvest.applications.models import Application, CallPhase, Conflict, OpenCall
 from kunstvest.auth.models import Role
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import flash_errors
 from kunstvest.extensions import db
@@ -131,14 +132,9 @@ def jury_declare_conflict(call_id: int, application_id: int):
     own_review = reviewing.reviews_seen_by(application=application, juror=current_user)[0]
     form = DeclareConflictForm(prefix=CONFLICT_PREFIX)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(services.ApplicationError, back=back):
             reviewing.declare_conflict(application=application, juror=current_user,
                                        reason=(form.reason.data or "").strip())
-        except services.ApplicationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(back)
-        db.session.commit()
         if own_review is not None:
             flash(_("Conflict of interest with %(reference)s noted: it is off your list, and your scores of it are "
                     "deleted.", reference=application.reference or "—"), "success")
@@ -162,13 +158,8 @@ def jury_resolve_conflict(conflict_id: int):
         flash_errors(form)
         return redirect(url_for(".jury_call", call_id=call_id))
     is_conflict = form.is_conflict.data == "1"
-    try:
+    with committed_or_flashed(services.ApplicationError, back=url_for(".jury_call", call_id=call_id)):
         reviewing.resolve_conflict(conflict=conflict, juror=current_user, is_conflict=is_conflict)
-    except services.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".jury_call", call_id=call_id))
-    db.session.commit()
     if is_conflict:
         flash(_("Conflict of interest noted: the application stays off your list."), "success")
     else:

@@ -142,16 +142,16 @@ def admin_call(call_id: int):
     juror_form = JurorForm()
     juror_form.juror_id.choices = choices((user.id, f"{user.full_name} ({user.email})")
                                           for user in _jury_users() if user.id not in assigned)
-    is_published = call.phase == CallPhase.PUBLISHED
+    is_published, next_phases = call.phase == CallPhase.PUBLISHED, services.next_phases(call)
     return render_template(
         "applications/admin_call.html", call=call, phase=services.phase_of(call),
-        next_phases=services.next_phases(call), counts=deciding.status_counts(calls=[call])[call.id],
+        next_phases=next_phases, counts=deciding.status_counts(calls=[call])[call.id],
         conflicts=deciding.conflict_counts(call=call), conflict_statuses=list(ConflictStatus),
         waitlist=deciding.waitlist(call=call) if is_published else [],
         without_work=services.accepted_without_chosen_work(call=call) if is_published else [],
         unmailed=deciding.unmailed_decisions(call=call) if is_published else [],
         closed_at=services.closing_time(call), juror_form=juror_form, confirm_form=ConfirmForm(),
-        jury_start=reviewing.jury_start_plan(call=call) if "jurying" in services.next_phases(call) else None,
+        jury_start=reviewing.jury_start_plan(call=call) if CallPhase.JURYING in next_phases else None,
         **_labels())
 
 

@@ -16,6 +16,7 @@ from kunstvest.applications.labels import DISCIPLINE_LABELS, STATUS_LABELS
 from kunstvest.applications.models import Application, ApplicationStatus, ChosenWork, Work
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
 from kunstvest.common.storage import storage
@@ -202,14 +203,10 @@ def remove_work(work_id: int):
     form = RemoveWorkForm()
     if form.validate_on_submit():
         title = work.title
-        try:
+        with committed_or_flashed(services.ApplicationError, back=url_for("applications.remove_work",
+                                                                           work_id=work_id)):
             returned = services.remove_work(application=application, work=work, actor=current_user,
                                             return_to_draft=form.return_to_draft.data == "1")
-        except services.ApplicationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("applications.remove_work", work_id=work_id))
-        db.session.commit()
         if returned:
             flash(f"{_('%(title)s is removed.', title=title)} {services.status_note(application)}", "warning")
         else:

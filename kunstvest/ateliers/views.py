@@ -15,9 +15,10 @@ from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
 from kunstvest.budget.models import Project
 from kunstvest.budget.services import active_projects
+from kunstvest.common import stored_pdfs
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.forms import choices
-from kunstvest.common import stored_pdfs
 from kunstvest.common.models import utcnow
 from kunstvest.extensions import db
 from kunstvest.reference.models import Municipality
@@ -93,14 +94,9 @@ def admin_publish_guide(year: int):
     open_ateliers = _open_ateliers_or_404(year)
     form = PublishForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(services.AtelierError, back=url_for("ateliers.admin_publish_guide", year=year)):
             published = services.publish_guide(open_ateliers=open_ateliers, actor=current_user,
                                                anyway=form.anyway.data)
-        except services.AtelierError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("ateliers.admin_publish_guide", year=year))
-        db.session.commit()
         _guide_published(open_ateliers)
         _flash_published(published)
         return redirect(url_for("ateliers.admin_ateliers", year=year))
@@ -207,16 +203,12 @@ def join_atelier():
         flash(_("Choose one of the ateliers offered."), "error")
         return redirect(url_for("ateliers.my_atelier"))
     atelier = db.session.get(Atelier, form.atelier_id.data)
-    try:
+    back = url_for("ateliers.my_atelier")
+    with committed_or_flashed(services.AtelierError, back=back):
         services.join_atelier(atelier=atelier, application=application, actor=current_user)
-    except services.AtelierError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("You have joined the atelier at %(address)s. Check the entry and approve it.",
-                address=atelier.address), "success")
-    return redirect(url_for("ateliers.my_atelier"))
+    flash(_("You have joined the atelier at %(address)s. Check the entry and approve it.", address=atelier.address),
+          "success")
+    return redirect(back)
 
 
 @bp.route("/my/approve", methods=["POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from kunstvest.auth.forms import ConfirmForm
 from kunstvest.auth.models import Role
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.models import utcnow
 from kunstvest.exhibitions import bp, programme
@@ -96,21 +97,16 @@ def admin_cancel_event(event_id: int):
     if not CancelEventForm().validate_on_submit():
         flash(_("Tick the box to confirm that you want to cancel the event."), "error")
         return redirect(url_for("exhibitions.admin_event_signups", event_id=event.id))
-    try:
+    back = url_for("exhibitions.admin_event_signups", event_id=event.id)
+    with committed_or_flashed(programme.ProgrammeError, back=back):
         outcome = programme.cancel_event(event=event, actor=current_user)
-    except programme.ProgrammeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(ngettext("The event is cancelled; %(num)d person signed up has been emailed.",
-                       "The event is cancelled; %(num)d people signed up have been emailed.", outcome.mailed),
-              "success")
-        if unmailed := len(outcome.cancelled) - outcome.mailed:
-            flash(ngettext("%(num)d sign-up was erased at its holder's request, so no email went to it.",
-                           "%(num)d sign-ups were erased at their holders' request, so no email went to them.",
-                           unmailed), "info")
-    return redirect(url_for("exhibitions.admin_event_signups", event_id=event.id))
+    flash(ngettext("The event is cancelled; %(num)d person signed up has been emailed.",
+                   "The event is cancelled; %(num)d people signed up have been emailed.", outcome.mailed), "success")
+    if unmailed := len(outcome.cancelled) - outcome.mailed:
+        flash(ngettext("%(num)d sign-up was erased at its holder's request, so no email went to it.",
+                       "%(num)d sign-ups were erased at their holders' request, so no email went to them.",
+                       unmailed), "info")
+    return redirect(back)
 
 
 @bp.route("/admin/signups/<int:signup_id>/cancel", methods=["POST"])

@@ -14,6 +14,7 @@ from kunstvest.budget.labels import CATEGORY_LABELS
 from kunstvest.budget.models import BudgetLine, Project
 from kunstvest.budget.services import BookingChange, active_projects, budget_lines_with_actuals
 from kunstvest.common import stored_pdfs
+from kunstvest.common.commits import committed_or_flashed
 from kunstvest.common.decorators import role_required
 from kunstvest.common.downloads import attachment
 from kunstvest.common.formatting import date_short, money
@@ -222,16 +223,12 @@ def admin_edit_funding(funding_id: int):
 def admin_add_host_contribution(exhibition_id: int):
     """Add the host contribution as funding on the project's host municipality line."""
     exhibition = db.get_or_404(Exhibition, exhibition_id)
+    back = url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committed_or_flashed(services.ExhibitionError, back=back):
             services.add_host_contribution(exhibition=exhibition)
-        except services.ExhibitionError as failure:
-            db.session.rollback()
-            flash(str(failure), "error")
-        else:
-            db.session.commit()
-            flash(_("The host contribution is added to the funding."), "success")
-    return redirect(url_for("exhibitions.admin_exhibition", exhibition_id=exhibition.id))
+        flash(_("The host contribution is added to the funding."), "success")
+    return redirect(back)
 
 
 # --- works, placement and printed documents ---------------------------------------------------------------------------
