@@ -166,16 +166,26 @@ def runner(app):
 
 
 @pytest.fixture
-def login(client, db):
+def log_in_as(client):
+    """Log the test client in as an existing user, as Flask-Login would after the login form."""
+
+    def log_in(user) -> None:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+    return log_in
+
+
+@pytest.fixture
+def login(db, log_in_as):
     """Log the test client in as a new user holding `role` (or several roles); returns the user."""
 
     def log_in(role: Role | str | None = None, *roles: Role | str, **user_fields):
         wanted = [r for r in (role, *roles) if r is not None]
         user = factories.make_user(roles=wanted, **user_fields)
         db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        log_in_as(user)
         return user
 
     return log_in

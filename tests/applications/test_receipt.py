@@ -13,14 +13,12 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def submitted(db, client):
+def submitted(db, log_in_as):
     """A submitted application with three works, its artist logged in."""
     artist = factories.make_artist(name="Kari Nordmann")
     application = factories.make_application(artist=artist, works=3)
     db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = artist.user.get_id()
-        session["_fresh"] = True
+    log_in_as(artist.user)
     return application
 
 

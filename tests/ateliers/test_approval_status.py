@@ -12,15 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture
-def season(db):
-    """Open ateliers 2017 for a published call with two accepted artists."""
-    applications = factories.make_accepted_applications(count=2)
-    open_ateliers = factories.make_open_ateliers(season=applications[0].call.season)
-    db.session.commit()
-    return open_ateliers, applications
-
-
 def _proofing(client) -> tuple[str, str]:
     """The heading of the proofing section and the text under it, without tags."""
     page = client.get("/ateliers/admin/2017").get_data(as_text=True)

@@ -27,21 +27,6 @@ def _page(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _log_in_as(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-@pytest.fixture
-def season(db):
-    """Open ateliers in 2017 for a published call with two accepted artists (with their own accounts)."""
-    applications = factories.make_accepted_applications(count=2)
-    open_ateliers = factories.make_open_ateliers(season=applications[0].call.season)
-    db.session.commit()
-    return open_ateliers, applications
-
-
 # --- the secretariat --------------------------------------------------------------------------------------------------
 
 def test_the_admin_sets_the_weekends_of_a_season(client, db, login):
@@ -109,11 +94,11 @@ def test_publishing_is_refused_while_artists_have_not_approved_and_works_when_ti
 
 # --- the artist -------------------------------------------------------------------------------------------------------
 
-def test_an_artist_who_is_not_accepted_gets_a_clear_message(client, db, login, season):
+def test_an_artist_who_is_not_accepted_gets_a_clear_message(client, db, login, season, log_in_as):
     _, applications = season
     applications[0].status = ApplicationStatus.REJECTED
     db.session.commit()
-    _log_in_as(client, applications[0].artist.user)
+    log_in_as(applications[0].artist.user)
 
     response = client.get("/ateliers/my")
     assert "Only artists accepted for this season can show in the open ateliers." in _page(response)
@@ -132,11 +117,11 @@ def _atelier_form(municipality_id, **overrides) -> dict:
     return data
 
 
-def test_an_accepted_artist_registers_proofreads_approves_and_a_change_asks_again(client, db, season):
+def test_an_accepted_artist_registers_proofreads_approves_and_a_change_asks_again(client, db, season, log_in_as):
     open_ateliers, applications = season
     municipality = factories.make_municipality(name="Svelvik")
     db.session.commit()
-    _log_in_as(client, applications[0].artist.user)
+    log_in_as(applications[0].artist.user)
 
     response = client.post("/ateliers/my", data=_atelier_form(municipality.id))
     assert response.status_code == 302
@@ -155,23 +140,23 @@ def test_an_accepted_artist_registers_proofreads_approves_and_a_change_asks_agai
     assert db.session.scalar(sa.select(Atelier.accessibility)) == "Step-free."
 
 
-def test_bad_hours_are_shown_on_the_form(client, db, season):
+def test_bad_hours_are_shown_on_the_form(client, db, season, log_in_as):
     _, applications = season
     municipality = factories.make_municipality()
     db.session.commit()
-    _log_in_as(client, applications[0].artist.user)
+    log_in_as(applications[0].artist.user)
     response = client.post("/ateliers/my", data=_atelier_form(
         municipality.id, **{f"hours_{DAYS[0].isoformat()}_closes": "10:00"}))
     assert response.status_code == 422 and "must close after it opens" in _page(response)
 
 
-def test_a_second_artist_joins_the_shared_atelier(client, db, season):
+def test_a_second_artist_joins_the_shared_atelier(client, db, season, log_in_as):
     open_ateliers, applications = season
     atelier = factories.make_atelier(open_ateliers=open_ateliers, applications=[applications[0]],
                                      address="Felles atelier 1")
     atelier.artists[0].approved_at = utcnow()
     db.session.commit()
-    _log_in_as(client, applications[1].artist.user)
+    log_in_as(applications[1].artist.user)
 
     assert "Felles atelier 1" in _page(client.get("/ateliers/my")).split("Or join a shared atelier")[1]
     client.post("/ateliers/my/join", data={"atelier_id": atelier.id})
